@@ -1,0 +1,50 @@
+"""Scrapy settings for dualwatch's spiders.
+
+Static defaults only: values that come from config/dualwatch.toml (user agent contact, delays,
+limits) are applied by each spider's ``update_settings`` when the crawl starts.
+"""
+
+BOT_NAME = "dualwatch"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "dualwatch/0.1 (+https://github.com/dualwatch/dualwatch)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10_000_000
+DOWNLOAD_WARNSIZE = 2_500_000
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+TELNETCONSOLE_ENABLED = False
+COOKIES_ENABLED = True
+FEED_EXPORT_ENCODING = "utf-8"
+
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.handlers.ConnectToDownloadHandler",
+    "https": "crawler.handlers.ConnectToDownloadHandler",
+}
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.ForcedEncodingMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.StorePipeline": 300,
+}
+EXTENSIONS = {
+    "crawler.extensions.RunRecorder": 100,
+}
+
+# Read by crawler.context; empty means "environment or default config file".
+DUALWATCH_CONFIG = ""
+DUALWATCH_HOME = ""
+DUALWATCH_CONNECT_TO = None
+DUALWATCH_BATCH = ""
+DUALWATCH_FULL = False
+DUALWATCH_RETRY_BACKOFF_BASE = 2.0
+DUALWATCH_RETRY_BACKOFF_MAX = 60.0

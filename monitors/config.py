@@ -1,0 +1,241 @@
+"""Load and validate dualwatch's TOML configuration into typed, frozen objects.
+
+The configuration is read once, at start, from (first match wins) ``--config``,
+``$DUALWATCH_CONFIG``, ``./config/dualwatch.toml`` or the checkout's ``config/dualwatch.toml``.
+Everything else in dualwatch receives a :class:`Config` and never reads the file again.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from monitors.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_NAME = Path("config") / "dualwatch.toml"
+KNOWN_SPIDERS = ("mofcom", "mofa-ja")
+
+
+@dataclass(frozen=True)
+class CrawlSettings:
+    """Politeness and limits shared by every spider."""
+
+    concurrent_per_host: int = 2
+    download_delay: float = 0.5
+    download_timeout: float = 30.0
+    retry_times: int = 3
+    retry_backoff_base: float = 2.0
+    retry_backoff_max: float = 60.0
+    max_download_bytes: int = 10_000_000
+    obey_robots: bool = True
+    contact_url: str = "https://github.com/dualwatch/dualwatch"
+    crawl_timeout: float = 1800.0
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """Where alert messages go (the Maildir outbox until SMTP is configured)."""
+
+    sender: str = "dualwatch <dualwatch@localhost>"
+    recipients: tuple[str, ...] = ("analyst@localhost",)
+    message_id_domain: str = "dualwatch.local"
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """One watched source: which spider reads it, where, and how deep."""
+
+    name: str
+    spider: str
+    title: str
+    hosts: tuple[str, ...]
+    listing_url: str
+    enabled: bool = True
+    encoding: str | None = None
+    revisit_days: int = 30
+    max_listing_pages: int = 5
+    baseline_listing_pages: int = 3
+    min_listing_items: int = 1
+    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    def option(self, key: str) -> Any:
+        """Return a spider-specific option, raising ConfigError when it is missing."""
+        try:
+            return self.options[key]
+        except KeyError:
+            raise ConfigError(f"source {self.name!r}: missing option {key!r}") from None
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration, plus where it came from."""
+
+    path: Path
+    home: Path
+    connect_to: str
+    crawl: CrawlSettings
+    mail: MailSettings
+    sources: Mapping[str, SourceConfig]
+
+    def source(self, name: str) -> SourceConfig:
+        """Return the source called ``name`` or raise ConfigError listing the valid names."""
+        try:
+            return self.sources[name]
+        except KeyError:
+            known = ", ".join(self.sources) or "none"
+            raise ConfigError(f"unknown source {name!r} (configured: {known})") from None
+
+    @property
+    def db_path(self) -> Path:
+        """The SQLite database inside the data directory."""
+        return self.home / "dualwatch.db"
+
+    @property
+    def outbox_path(self) -> Path:
+        """The Maildir outbox inside the data directory."""
+        return self.home / "outbox"
+
+
+def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """Resolve which configuration file to read (see module docstring for the order)."""
+    candidates: list[Path] = []
+    if explicit:
+        return Path(explicit)
+    if env := os.environ.get("DUALWATCH_CONFIG"):
+        return Path(env)
+    candidates = [Path.cwd() / DEFAULT_CONFIG_NAME, PROJECT_ROOT / DEFAULT_CONFIG_NAME]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    return candidates[-1]
+
+
+def load_config(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    home: str | os.PathLike[str] | None = None,
+    connect_to: str | None = None,
+) -> Config:
+    """Read and validate the configuration; explicit arguments beat the environment and file."""
+    config_path = find_config_path(path)
+    try:
+        raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"configuration file not found: {config_path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{config_path}: invalid TOML: {exc}") from None
+    general = _table(raw, "dualwatch")
+    return Config(
+        path=config_path,
+        home=_resolve_home(home, general),
+        connect_to=_resolve_connect_to(connect_to, general),
+        crawl=_build(CrawlSettings, _table(raw, "crawl"), "crawl"),
+        mail=_mail_settings(_table(raw, "mail")),
+        sources=MappingProxyType(_sources(_table(raw, "sources"))),
+    )
+
+
+def parse_connect_to(value: str) -> dict[str, str]:
+    """Parse ``host=ip:port,host2=ip:port`` into a mapping; raise ConfigError when malformed."""
+    mapping: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        host, sep, target = part.partition("=")
+        if not sep or not host.strip() or ":" not in target:
+            raise ConfigError(f"connect_to entry {part!r} is not host=address:port")
+        mapping[host.strip().lower()] = target.strip()
+    return mapping
+
+
+def _resolve_home(explicit: str | os.PathLike[str] | None, general: Mapping[str, Any]) -> Path:
+    value = explicit or os.environ.get("DUALWATCH_HOME") or general.get("home") or "var"
+    return Path(value).expanduser().resolve()
+
+
+def _resolve_connect_to(explicit: str | None, general: Mapping[str, Any]) -> str:
+    if explicit is not None:
+        value = explicit
+    else:
+        value = os.environ.get("DUALWATCH_CONNECT_TO") or str(general.get("connect_to", ""))
+    parse_connect_to(value)
+    return value
+
+
+def _table(raw: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = raw.get(key, {})
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"[{key}] must be a table")
+    return value
+
+
+def _build(cls: type, values: Mapping[str, Any], where: str) -> Any:
+    names = {f for f in cls.__dataclass_fields__}
+    unknown = set(values) - names
+    if unknown:
+        raise ConfigError(f"[{where}]: unknown key(s) {', '.join(sorted(unknown))}")
+    try:
+        return cls(**values)
+    except TypeError as exc:
+        raise ConfigError(f"[{where}]: {exc}") from None
+
+
+def _mail_settings(values: Mapping[str, Any]) -> MailSettings:
+    values = dict(values)
+    if "from" in values:
+        values["sender"] = values.pop("from")
+    if "to" in values:
+        to = values.pop("to")
+        values["recipients"] = tuple([to] if isinstance(to, str) else to)
+    return _build(MailSettings, values, "mail")
+
+
+def _sources(raw: Mapping[str, Any]) -> dict[str, SourceConfig]:
+    if not raw:
+        raise ConfigError("no [sources.*] configured")
+    return {name: _source(name, values) for name, values in raw.items()}
+
+
+_SOURCE_FIELDS = {
+    "spider",
+    "title",
+    "hosts",
+    "listing_url",
+    "enabled",
+    "encoding",
+    "revisit_days",
+    "max_listing_pages",
+    "baseline_listing_pages",
+    "min_listing_items",
+}
+
+
+def _source(name: str, values: Mapping[str, Any]) -> SourceConfig:
+    if not isinstance(values, Mapping):
+        raise ConfigError(f"[sources.{name}] must be a table")
+    common = {k: v for k, v in values.items() if k in _SOURCE_FIELDS}
+    options = {k: v for k, v in values.items() if k not in _SOURCE_FIELDS}
+    spider = common.pop("spider", name)
+    if spider not in KNOWN_SPIDERS:
+        raise ConfigError(f"[sources.{name}]: unknown spider {spider!r}")
+    for required in ("hosts", "listing_url"):
+        if required not in common:
+            raise ConfigError(f"[sources.{name}]: missing {required!r}")
+    hosts = tuple(h.lower() for h in common.pop("hosts"))
+    if not hosts:
+        raise ConfigError(f"[sources.{name}]: hosts must not be empty")
+    try:
+        return SourceConfig(
+            name=name,
+            spider=spider,
+            title=common.pop("title", name),
+            hosts=hosts,
+            options=MappingProxyType(options),
+            **common,
+        )
+    except TypeError as exc:
+        raise ConfigError(f"[sources.{name}]: {exc}") from None

@@ -1,0 +1,197 @@
+"""Compare a freshly fetched notice with its stored history and record what changed.
+
+The rules (urlwatch-style: retrieve → normalise → compare with history → classify):
+
+* a notice never seen before is ``new`` — except during a source's baseline crawl, which
+  records everything and reports nothing;
+* a notice whose normalised title, body or attachment list differs from its current version
+  is ``modified``, with a stored diff; content identical to *any* earlier version is a
+  flip-back, which re-points the notice at that version and is not news again;
+* a notice is ``removed`` only when its own detail page answers 404/410, never because a
+  listing stopped showing it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from monitors.diff import TextDiff, diff_texts, render_unified
+from monitors.models import FetchedNotice
+from monitors.normalize import content_hash
+from monitors.store import Store, utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What recording one fetch did."""
+
+    kind: str  # new | modified | removed | unchanged | reverted | baseline | not_modified
+    notice_id: int
+    change_id: int | None = None
+
+
+def fingerprint(fetched: FetchedNotice) -> str:
+    """Hash of the parts of a notice that matter: title, body text and attachments."""
+    return content_hash(fetched.title, fetched.text, *(a.canonical() for a in fetched.attachments))
+
+
+def record_fetch(
+    store: Store, fetched: FetchedNotice, *, run_id: int | None, baseline: bool
+) -> Outcome:
+    """Store a fetched detail page and classify it against the notice's history."""
+    now = utcnow()
+    digest = fingerprint(fetched)
+    with store.atomic():
+        row = store.notice_row(fetched.source, fetched.url)
+        if row is None:
+            return _record_new(store, fetched, digest, run_id=run_id, baseline=baseline, now=now)
+        notice_id = int(row["id"])
+        store.refresh_notice(notice_id, fetched, now)
+        hashes = store.version_ids_by_hash(notice_id)
+        current_id = row["current_version_id"]
+        if hashes.get(digest) == current_id:
+            return Outcome("unchanged", notice_id)
+        if digest in hashes:
+            store.set_current_version(notice_id, hashes[digest])
+            log.info("%s: content flipped back to version %s", fetched.url, hashes[digest])
+            return Outcome("reverted", notice_id)
+        return _record_modified(store, fetched, digest, notice_id, current_id, run_id, now)
+
+
+def record_not_modified(store: Store, source: str, url: str, *, listed: date | None) -> Outcome:
+    """Record a conditional request that answered 304 Not Modified."""
+    row = store.notice_row(source, url)
+    if row is None:
+        raise LookupError(f"304 for a notice we never stored: {url}")
+    store.touch_notice(int(row["id"]), utcnow(), listed)
+    return Outcome("not_modified", int(row["id"]))
+
+
+def record_gone(store: Store, source: str, url: str, *, run_id: int | None, status: int) -> Outcome:
+    """Record that a stored notice's detail page answered 404/410."""
+    now = utcnow()
+    with store.atomic():
+        row = store.notice_row(source, url)
+        if row is None:
+            raise LookupError(f"HTTP {status} for a notice we never stored: {url}")
+        notice_id = int(row["id"])
+        if row["status"] == "removed":
+            store.touch_notice(notice_id, now)
+            return Outcome("unchanged", notice_id)
+        store.mark_removed(notice_id, now)
+        change_id = store.insert_change(
+            notice_id=notice_id,
+            run_id=run_id,
+            kind="removed",
+            version_id=None,
+            previous_version_id=row["current_version_id"],
+            source=source,
+            url=url,
+            title=row["title"],
+            detected_at=now,
+            diff=json.dumps({"http_status": status}),
+        )
+    return Outcome("removed", notice_id, change_id)
+
+
+def _record_new(
+    store: Store,
+    fetched: FetchedNotice,
+    digest: str,
+    *,
+    run_id: int | None,
+    baseline: bool,
+    now: str,
+) -> Outcome:
+    notice_id = store.insert_notice(fetched, now)
+    version_id = store.insert_version(notice_id, run_id, fetched, digest, now)
+    store.set_current_version(notice_id, version_id)
+    if baseline:
+        return Outcome("baseline", notice_id)
+    change_id = store.insert_change(
+        notice_id=notice_id,
+        run_id=run_id,
+        kind="new",
+        version_id=version_id,
+        previous_version_id=None,
+        source=fetched.source,
+        url=fetched.url,
+        title=fetched.title,
+        detected_at=now,
+        diff=None,
+    )
+    return Outcome("new", notice_id, change_id)
+
+
+def _record_modified(
+    store: Store,
+    fetched: FetchedNotice,
+    digest: str,
+    notice_id: int,
+    previous_id: int | None,
+    run_id: int | None,
+    now: str,
+) -> Outcome:
+    previous = store.get_version(previous_id) if previous_id else None
+    version_id = store.insert_version(notice_id, run_id, fetched, digest, now)
+    store.set_current_version(notice_id, version_id)
+    diff = (
+        change_diff(previous.title, previous.text, previous.attachments, fetched)
+        if previous
+        else None
+    )
+    change_id = store.insert_change(
+        notice_id=notice_id,
+        run_id=run_id,
+        kind="modified",
+        version_id=version_id,
+        previous_version_id=previous_id,
+        source=fetched.source,
+        url=fetched.url,
+        title=fetched.title,
+        detected_at=now,
+        diff=diff,
+    )
+    return Outcome("modified", notice_id, change_id)
+
+
+def change_diff(old_title: str, old_text: str, old_attachments: tuple, new: FetchedNotice) -> str:
+    """The stored form of a modification: title and body diffs plus attachment changes."""
+    old_set = {a.canonical() for a in old_attachments}
+    new_set = {a.canonical() for a in new.attachments}
+    payload = {
+        "title": json.loads(diff_texts(old_title, new.title).to_json())
+        if old_title != new.title
+        else None,
+        "body": json.loads(diff_texts(old_text, new.text).to_json()),
+        "attachments": {
+            "added": sorted(new_set - old_set),
+            "removed": sorted(old_set - new_set),
+        },
+    }
+    return json.dumps(payload, ensure_ascii=False)
+
+
+def format_change_diff(change_diff: str | None) -> str:
+    """Plain-text rendering of a stored change diff (title, body, attachments)."""
+    if not change_diff:
+        return "(no diff: the notice is new)"
+    payload = json.loads(change_diff)
+    if "http_status" in payload:
+        return f"(the detail page answered HTTP {payload['http_status']})"
+    parts = []
+    if payload.get("title"):
+        title = TextDiff.from_json(json.dumps(payload["title"], ensure_ascii=False))
+        parts.append("Title:\n" + render_unified(title))
+    body = TextDiff.from_json(json.dumps(payload["body"], ensure_ascii=False))
+    if not body.is_empty:
+        parts.append("Text:\n" + render_unified(body))
+    attachments = payload.get("attachments") or {}
+    for label, key in (("+", "added"), ("-", "removed")):
+        parts.extend(f"Attachment {label} {line}" for line in attachments.get(key, []))
+    return "\n\n".join(parts) if parts else "(no visible difference)"

@@ -1,0 +1,167 @@
+"""MOFCOM document numbers (``商务部 海关总署公告2025年第57号``) and effective dates."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from monitors.dates import chinese_numeral_to_int, find_date
+
+__all__ = ["KNOWN_ISSUERS", "DocNumber", "find_effective_date", "parse_doc_number"]
+
+#: Issuers recognised exactly; other organisations are matched by their suffix.
+KNOWN_ISSUERS = (
+    "商务部",
+    "海关总署",
+    "工业和信息化部",
+    "国家密码局",
+    "国家国防科技工业局",
+    "中央军委装备发展部",
+    "科技部",
+    "国家发展和改革委员会",
+    "国务院",
+)
+_KNOWN_BY_LENGTH = sorted(KNOWN_ISSUERS, key=len, reverse=True)
+_STATE_PREFIX = "中华人民共和国"
+#: Known issuers that also prefix the names of their sub-bodies (国务院关税税则委员会).
+_PARENT_ISSUERS = frozenset({"国务院"})
+#: Words that may directly precede an unknown issuer name and are not part of it.
+_LEAD_WORDS = (
+    "根据", "依据", "按照", "参照", "关于", "会同", "联合",
+    "以及", "和", "及", "与", "经", "由",
+)  # fmt: skip
+
+_CN_NUM = "〇○零一二三四五六七八九十百千"
+_NUMBER_RE = re.compile(
+    rf"(?P<kind>公告|令)\s*(?P<year>\d{{4}}|[〇○零一二三四五六七八九]{{4}})\s*年?\s*"
+    rf"第\s*(?P<num>\d+|[{_CN_NUM}]+)\s*号"
+)
+_GENERIC_ISSUER_RE = re.compile(r"[\u4e00-\u9fff]{0,20}?(?:部|局|署|委员会|院|办公室)$")
+_SEPARATORS = " 、,"
+
+
+@dataclass(frozen=True)
+class DocNumber:
+    """A MOFCOM document number such as ``商务部 海关总署公告2025年第57号``."""
+
+    issuers: tuple[str, ...]
+    kind: str  # "公告" or "令"
+    year: int
+    number: int
+
+    @property
+    def key(self) -> str:
+        """Stable identity string, e.g. ``商务部+海关总署/公告/2025/57``."""
+        return f"{'+'.join(self.issuers)}/{self.kind}/{self.year}/{self.number}"
+
+    def __str__(self) -> str:
+        """Canonical Chinese form, e.g. ``商务部令2025年第6号``."""
+        return f"{' '.join(self.issuers)}{self.kind}{self.year}年第{self.number}号"
+
+
+def _clean_generic(name: str) -> str:
+    """Strip leading junk (earlier known issuers, 中华人民共和国, lead words) from a name."""
+    cut = 0
+    for known in (*KNOWN_ISSUERS, _STATE_PREFIX):
+        if known in _PARENT_ISSUERS:
+            continue
+        index = name.rfind(known)
+        if index >= 0 and index + len(known) < len(name):
+            cut = max(cut, index + len(known))
+    name = name[cut:]
+    for word in _LEAD_WORDS:
+        if name.startswith(word) and len(name) > len(word) + 1:
+            return name[len(word) :]
+    return name
+
+
+def _take_issuer(prefix: str) -> tuple[str, str] | None:
+    """Split the issuer name ending ``prefix`` off it: ``(rest, issuer)`` or None."""
+    for known in _KNOWN_BY_LENGTH:
+        if prefix.endswith(known):
+            return prefix[: -len(known)], known
+    match = _GENERIC_ISSUER_RE.search(prefix)
+    if match is None:
+        return None
+    issuer = _clean_generic(match.group(0))
+    if len(issuer) < 2:
+        return None
+    return prefix[: -len(issuer)], issuer
+
+
+def _issuers_before(prefix: str) -> tuple[str, ...]:
+    """Collect the issuer names written immediately before the document kind."""
+    issuers: list[str] = []
+    while True:
+        prefix = prefix.rstrip(_SEPARATORS if issuers else " ")
+        taken = _take_issuer(prefix)
+        if taken is None:
+            break
+        prefix, issuer = taken
+        issuers.append(issuer)
+        prefix = prefix.removesuffix(_STATE_PREFIX)
+    return tuple(reversed(issuers))
+
+
+def _canonical(text: str) -> str:
+    """NFKC (full-width digits → ASCII) with all whitespace as single spaces."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text))
+
+
+def parse_doc_number(text: str) -> DocNumber | None:
+    """Return the first MOFCOM document number in ``text``, or None.
+
+    Handles ``公告`` and ``令`` numbers with one or more issuers separated by
+    spaces or ``、``, optional ``年``, spaces anywhere, full-width digits and
+    Chinese-numeral years (``二〇二五``); a ``中华人民共和国`` prefix is dropped.
+    """
+    canonical = _canonical(text)
+    for match in _NUMBER_RE.finditer(canonical):
+        issuers = _issuers_before(canonical[: match.start()])
+        if not issuers:
+            continue
+        return DocNumber(
+            issuers=issuers,
+            kind=match["kind"],
+            year=chinese_numeral_to_int(match["year"]),
+            number=chinese_numeral_to_int(match["num"]),
+        )
+    return None
+
+
+_EFFECTIVE_RE = re.compile(
+    r"自\s*(?:(?P<pub>公布|发布|印发|公告|颁布)\s*之\s*日|(?P<now>即日)|"
+    r"(?P<date>[\d〇○零一二三四五六七八九十年月日号./\- ]{3,30}?))\s*起"
+)
+
+
+def find_effective_date(text: str, published: date | None) -> date | None:
+    """Return the effective date stated in ``text``.
+
+    ``自2025年12月1日起`` (optionally followed by 施行/实施/正式实施) gives that
+    date; ``自公布之日起`` / ``自发布之日起`` / ``自即日起`` give ``published``;
+    otherwise None. A year-less date (``自12月1日起``) is taken as its first
+    occurrence on or after ``published`` (None when ``published`` is None).
+    """
+    for match in _EFFECTIVE_RE.finditer(_canonical(text)):
+        if match["pub"] or match["now"]:
+            return published
+        found = find_date(match["date"])
+        if found is None and published is not None:
+            found = _next_occurrence(match["date"], published)
+        if found is not None:
+            return found
+    return None
+
+
+def _next_occurrence(text: str, published: date) -> date | None:
+    """Resolve a year-less effective date to its first occurrence on/after ``published``."""
+    same_year = find_date(text, reference=date(published.year, 12, 31))
+    if same_year is None or same_year >= published:
+        return same_year
+    try:
+        return same_year.replace(year=published.year + 1)
+    except ValueError:  # 2月29日 followed by a non-leap year
+        return None

@@ -1,0 +1,31 @@
+"""Exception hierarchy shared by all dualwatch modules."""
+
+from __future__ import annotations
+
+
+class DualwatchError(Exception):
+    """Base class for every error raised deliberately by dualwatch."""
+
+
+class ConfigError(DualwatchError):
+    """Invalid or missing configuration."""
+
+
+class ParseError(DualwatchError):
+    """A page, document or value could not be parsed."""
+
+
+class StoreError(DualwatchError):
+    """The version store (SQLite) failed or holds inconsistent data."""
+
+
+class DeliveryError(DualwatchError):
+    """A notification could not be delivered."""
+
+
+class SourceBlockedError(DualwatchError):
+    """The monitored source refused or blocked our requests."""
+
+
+class DateParseError(ParseError, ValueError):
+    """No valid date could be parsed from the given text."""

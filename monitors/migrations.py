@@ -1,0 +1,126 @@
+"""Schema of the dualwatch store as numbered sqlite-utils migrations.
+
+Released migrations are never edited: a schema change is a new function below.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("dualwatch")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Sources, runs, notices, versions, changes and the delivery ledger."""
+    db["sources"].create(
+        {"name": str, "title": str, "spider": str, "created_at": str},
+        pk="name",
+    )
+    db["runs"].create(
+        {
+            "id": int,
+            "source": str,
+            "batch": str,
+            "started_at": str,
+            "finished_at": str,
+            "baseline": int,
+            "outcome": str,
+            "pages": int,
+            "requests": int,
+            "notices": int,
+            "new": int,
+            "modified": int,
+            "removed": int,
+            "unchanged": int,
+            "errors": int,
+            "error_log": str,
+            "message": str,
+        },
+        pk="id",
+        foreign_keys=[("source", "sources", "name")],
+    )
+    db["runs"].create_index(["source", "started_at"])
+    db["runs"].create_index(["batch"])
+    db["notices"].create(
+        {
+            "id": int,
+            "source": str,
+            "url": str,
+            "doc_number": str,
+            "doc_key": str,
+            "title": str,
+            "issuer": str,
+            "published": str,
+            "listed_date": str,
+            "status": str,
+            "current_version_id": int,
+            "etag": str,
+            "last_modified": str,
+            "first_seen_at": str,
+            "last_seen_at": str,
+            "last_checked_at": str,
+        },
+        pk="id",
+        foreign_keys=[("source", "sources", "name")],
+    )
+    db["notices"].create_index(["source", "url"], unique=True)
+    db["notices"].create_index(["doc_key"])
+    db["versions"].create(
+        {
+            "id": int,
+            "notice_id": int,
+            "run_id": int,
+            "content_hash": str,
+            "title": str,
+            "text": str,
+            "attachments": str,
+            "metadata": str,
+            "raw_html": bytes,
+            "http_status": int,
+            "etag": str,
+            "last_modified": str,
+            "fetched_at": str,
+        },
+        pk="id",
+        foreign_keys=[("notice_id", "notices", "id"), ("run_id", "runs", "id")],
+    )
+    db["versions"].create_index(["notice_id", "content_hash"])
+    db["changes"].create(
+        {
+            "id": int,
+            "notice_id": int,
+            "run_id": int,
+            "kind": str,
+            "version_id": int,
+            "previous_version_id": int,
+            "source": str,
+            "url": str,
+            "title": str,
+            "detected_at": str,
+            "diff": str,
+        },
+        pk="id",
+        foreign_keys=[("notice_id", "notices", "id"), ("run_id", "runs", "id")],
+    )
+    db["changes"].create_index(["detected_at"])
+    db["changes"].create_index(["notice_id"])
+    db["deliveries"].create(
+        {
+            "id": int,
+            "change_id": int,
+            "recipient": str,
+            "transport": str,
+            "status": str,
+            "message_id": str,
+            "location": str,
+            "attempts": int,
+            "last_error": str,
+            "created_at": str,
+            "delivered_at": str,
+        },
+        pk="id",
+        foreign_keys=[("change_id", "changes", "id")],
+    )
+    db["deliveries"].create_index(["change_id", "recipient", "transport"], unique=True)

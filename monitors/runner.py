@@ -1,0 +1,75 @@
+"""Run a crawl in a child process (`python -m crawler.run`), with a timeout.
+
+A fresh process per crawl sidesteps Twisted's non-restartable reactor, keeps Scrapy out of
+the caller's memory, and means a crash or hang in a spider cannot take the caller down.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from monitors.config import PROJECT_ROOT, Config
+
+log = logging.getLogger(__name__)
+TERMINATE_GRACE_SECONDS = 15
+
+
+@dataclass(frozen=True)
+class ProcessResult:
+    """How the crawl process ended."""
+
+    returncode: int
+    timed_out: bool
+    seconds: float
+
+
+def crawl_command(
+    config: Config, sources: Sequence[str], *, batch: str, full: bool, verbosity: int
+) -> list[str]:
+    """The command line of a crawl process."""
+    command = [
+        sys.executable,
+        "-m",
+        "crawler.run",
+        *sources,
+        "--config",
+        str(config.path.resolve()),
+        "--home",
+        str(config.home),
+        "--connect-to",
+        config.connect_to,
+        "--batch",
+        batch,
+    ]
+    if full:
+        command.append("--full")
+    return command + ["-v"] * verbosity
+
+
+def run_crawl_process(
+    config: Config, sources: Sequence[str], *, batch: str, full: bool = False, verbosity: int = 0
+) -> ProcessResult:
+    """Run one crawl process to completion (or until ``crawl.crawl_timeout``)."""
+    command = crawl_command(config, sources, batch=batch, full=full, verbosity=verbosity)
+    started = time.monotonic()
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL)
+    try:
+        returncode = process.wait(timeout=config.crawl.crawl_timeout)
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        log.error(
+            "crawl of %s exceeded %ss; stopping it", ", ".join(sources), config.crawl.crawl_timeout
+        )
+        process.terminate()
+        try:
+            returncode = process.wait(timeout=TERMINATE_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            returncode = process.wait()
+        timed_out = True
+    return ProcessResult(returncode, timed_out, time.monotonic() - started)

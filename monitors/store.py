@@ -1,0 +1,418 @@
+"""The SQLite store (through sqlite-utils): the only module that writes SQL.
+
+One file, ``<home>/dualwatch.db``, in WAL mode so the CLI can read while a crawl writes.
+Every multi-row write goes through :meth:`Store.atomic`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from monitors.errors import StoreError
+from monitors.migrations import migrations
+from monitors.models import (
+    Attachment,
+    Change,
+    FetchedNotice,
+    KnownNotice,
+    Notice,
+    Run,
+    RunStats,
+    Version,
+)
+
+
+def utcnow() -> str:
+    """Current time as an ISO 8601 UTC string with seconds precision."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+class Store:
+    """Typed access to the dualwatch database."""
+
+    def __init__(self, db: Database, path: Path | None = None) -> None:
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Open (creating if needed) the database at ``path`` and apply pending migrations."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = Database(path)
+            db.execute("PRAGMA busy_timeout = 15000")
+            db.enable_wal()
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("PRAGMA foreign_keys = ON")
+            migrations.apply(db)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"cannot open store {path}: {exc}") from exc
+        return cls(db, path)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Run the enclosed writes in one transaction."""
+        with self.db.atomic():
+            yield
+
+    # -- sources and runs ---------------------------------------------------------------
+
+    def ensure_source(self, name: str, title: str, spider: str) -> None:
+        """Create or refresh the row describing a configured source."""
+        existing = self._one("SELECT created_at FROM sources WHERE name = ?", [name])
+        created = existing["created_at"] if existing else utcnow()
+        self.db["sources"].upsert(
+            {"name": name, "title": title, "spider": spider, "created_at": created}, pk="name"
+        )
+
+    def start_run(self, source: str, batch: str | None, baseline: bool) -> int:
+        """Record that a crawl of ``source`` started; return the run id."""
+        table = self.db["runs"].insert(
+            {
+                "source": source,
+                "batch": batch,
+                "started_at": utcnow(),
+                "baseline": int(baseline),
+                "outcome": "running",
+            }
+        )
+        return int(table.last_pk)
+
+    def finish_run(self, run_id: int, outcome: str, stats: RunStats, message: str | None) -> None:
+        """Record the end of a crawl with its counters and outcome."""
+        self.db["runs"].update(
+            run_id,
+            {
+                "finished_at": utcnow(),
+                "outcome": outcome,
+                "pages": stats.pages,
+                "requests": stats.requests,
+                "notices": stats.notices,
+                "new": stats.new,
+                "modified": stats.modified,
+                "removed": stats.removed,
+                "unchanged": stats.unchanged,
+                "errors": len(stats.errors),
+                "error_log": json.dumps(list(stats.errors), ensure_ascii=False),
+                "message": message,
+            },
+        )
+
+    def abort_stale_runs(self, source: str) -> int:
+        """Mark runs left ``running`` by a killed crawl as ``aborted``; return how many."""
+        cursor = self.db.execute(
+            "UPDATE runs SET outcome = 'aborted', finished_at = ?, "
+            "message = 'crawl process ended without finishing' "
+            "WHERE source = ? AND outcome = 'running'",
+            [utcnow(), source],
+        )
+        self.db.conn.commit()
+        return cursor.rowcount
+
+    def has_successful_run(self, source: str) -> bool:
+        """True once a source has had a complete crawl (so later runs are not a baseline)."""
+        row = self._one(
+            "SELECT 1 AS x FROM runs WHERE source = ? AND outcome = 'ok' LIMIT 1", [source]
+        )
+        return row is not None
+
+    def last_run(self, source: str) -> Run | None:
+        """The most recent run of ``source``."""
+        row = self._one("SELECT * FROM runs WHERE source = ? ORDER BY id DESC LIMIT 1", [source])
+        return _run(row) if row else None
+
+    def runs_for_batch(self, batch: str) -> list[Run]:
+        """All runs started by one `dualwatch crawl` invocation."""
+        return [
+            _run(r) for r in self._all("SELECT * FROM runs WHERE batch = ? ORDER BY id", [batch])
+        ]
+
+    # -- notices ------------------------------------------------------------------------
+
+    def known_notices(self, source: str) -> dict[str, KnownNotice]:
+        """Every stored notice of ``source`` keyed by URL (for incremental crawling)."""
+        rows = self._all(
+            "SELECT id, url, status, listed_date, etag, last_modified FROM notices "
+            "WHERE source = ?",
+            [source],
+        )
+        return {
+            r["url"]: KnownNotice(
+                id=r["id"],
+                url=r["url"],
+                status=r["status"],
+                listed_date=date.fromisoformat(r["listed_date"]) if r["listed_date"] else None,
+                etag=r["etag"],
+                last_modified=r["last_modified"],
+            )
+            for r in rows
+        }
+
+    def notice_row(self, source: str, url: str) -> dict[str, Any] | None:
+        """The raw notice row for (source, url), if stored."""
+        return self._one("SELECT * FROM notices WHERE source = ? AND url = ?", [source, url])
+
+    def find_notice(self, ref: str) -> Notice | None:
+        """Look a notice up by numeric id or by URL."""
+        if ref.isdigit():
+            row = self._one("SELECT * FROM notices WHERE id = ?", [int(ref)])
+        else:
+            row = self._one("SELECT * FROM notices WHERE url = ? ORDER BY id LIMIT 1", [ref])
+        return _notice(row) if row else None
+
+    def count_notices(self, source: str) -> int:
+        """How many notices of ``source`` are stored."""
+        row = self._one("SELECT count(*) AS n FROM notices WHERE source = ?", [source])
+        return int(row["n"]) if row else 0
+
+    def insert_notice(self, fetched: FetchedNotice, now: str) -> int:
+        """Store a notice seen for the first time; return its id."""
+        table = self.db["notices"].insert(
+            {
+                "source": fetched.source,
+                "url": fetched.url,
+                "status": "active",
+                "first_seen_at": now,
+                **_notice_fields(fetched, now),
+            }
+        )
+        return int(table.last_pk)
+
+    def refresh_notice(self, notice_id: int, fetched: FetchedNotice, now: str) -> None:
+        """Update a notice's descriptive fields and validators after a successful fetch."""
+        self.db["notices"].update(notice_id, {"status": "active", **_notice_fields(fetched, now)})
+
+    def set_current_version(self, notice_id: int, version_id: int) -> None:
+        """Point a notice at the version that is live now."""
+        self.db["notices"].update(notice_id, {"current_version_id": version_id})
+
+    def touch_notice(self, notice_id: int, now: str, listed: date | None = None) -> None:
+        """Record a check that found no change (e.g. HTTP 304)."""
+        fields: dict[str, Any] = {"last_checked_at": now, "last_seen_at": now}
+        if listed:
+            fields["listed_date"] = listed.isoformat()
+        self.db["notices"].update(notice_id, fields)
+
+    def mark_removed(self, notice_id: int, now: str) -> None:
+        """Flag a notice whose detail page answered 404/410."""
+        self.db["notices"].update(notice_id, {"status": "removed", "last_checked_at": now})
+
+    # -- versions -----------------------------------------------------------------------
+
+    def version_ids_by_hash(self, notice_id: int) -> dict[str, int]:
+        """Every stored content hash of a notice mapped to its version id."""
+        rows = self._all("SELECT id, content_hash FROM versions WHERE notice_id = ?", [notice_id])
+        return {r["content_hash"]: r["id"] for r in rows}
+
+    def insert_version(
+        self,
+        notice_id: int,
+        run_id: int | None,
+        fetched: FetchedNotice,
+        content_hash: str,
+        now: str,
+    ) -> int:
+        """Store a new distinct content of a notice; return the version id."""
+        table = self.db["versions"].insert(
+            {
+                "notice_id": notice_id,
+                "run_id": run_id,
+                "content_hash": content_hash,
+                "title": fetched.title,
+                "text": fetched.text,
+                "attachments": fetched.attachments_json(),
+                "metadata": json.dumps(fetched.metadata, ensure_ascii=False, default=str),
+                "raw_html": zlib.compress(fetched.raw_html, 6),
+                "http_status": fetched.http_status,
+                "etag": fetched.etag,
+                "last_modified": fetched.last_modified,
+                "fetched_at": now,
+            }
+        )
+        return int(table.last_pk)
+
+    def get_version(self, version_id: int) -> Version | None:
+        """Load one version (without its raw HTML)."""
+        row = self._one("SELECT * FROM versions WHERE id = ?", [version_id])
+        return _version(row) if row else None
+
+    def versions_of(self, notice_id: int) -> list[Version]:
+        """All versions of a notice, oldest first."""
+        rows = self._all("SELECT * FROM versions WHERE notice_id = ? ORDER BY id", [notice_id])
+        return [_version(r) for r in rows]
+
+    def raw_html(self, version_id: int) -> bytes:
+        """The decompressed raw HTML of a version."""
+        row = self._one("SELECT raw_html FROM versions WHERE id = ?", [version_id])
+        if row is None:
+            raise StoreError(f"no version {version_id}")
+        return zlib.decompress(row["raw_html"])
+
+    # -- changes ------------------------------------------------------------------------
+
+    def insert_change(self, **fields: Any) -> int:
+        """Record a detected change; return its id."""
+        return int(self.db["changes"].insert(fields).last_pk)
+
+    def get_change(self, change_id: int) -> Change | None:
+        """Load one change."""
+        row = self._one("SELECT * FROM changes WHERE id = ?", [change_id])
+        return _change(row) if row else None
+
+    def list_changes(
+        self, *, since: str | None = None, source: str | None = None, limit: int | None = None
+    ) -> list[Change]:
+        """Changes, oldest first, filtered by detection time and source."""
+        where, params = ["1 = 1"], []
+        if since:
+            where.append("detected_at >= ?")
+            params.append(since)
+        if source:
+            where.append("source = ?")
+            params.append(source)
+        sql = f"SELECT * FROM changes WHERE {' AND '.join(where)} ORDER BY id"
+        rows = self._all(sql, params)
+        return [_change(r) for r in (rows[-limit:] if limit else rows)]
+
+    def changes_of(self, notice_id: int) -> list[Change]:
+        """All changes of one notice, oldest first."""
+        rows = self._all("SELECT * FROM changes WHERE notice_id = ? ORDER BY id", [notice_id])
+        return [_change(r) for r in rows]
+
+    # -- deliveries ---------------------------------------------------------------------
+
+    def undelivered_changes(self, recipient: str, transport: str) -> list[Change]:
+        """Changes not yet delivered to ``recipient`` over ``transport``."""
+        rows = self._all(
+            "SELECT c.* FROM changes c WHERE NOT EXISTS (SELECT 1 FROM deliveries d "
+            "WHERE d.change_id = c.id AND d.recipient = ? AND d.transport = ? "
+            "AND d.status = 'sent') ORDER BY c.id",
+            [recipient, transport],
+        )
+        return [_change(r) for r in rows]
+
+    def record_delivery(self, **fields: Any) -> None:
+        """Record (or replace) the ledger row of one change for one recipient and transport."""
+        self.db["deliveries"].insert(fields, replace=True)
+
+    def deliveries_of(self, change_id: int) -> list[dict[str, Any]]:
+        """The ledger rows of one change."""
+        return self._all("SELECT * FROM deliveries WHERE change_id = ? ORDER BY id", [change_id])
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _all(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        try:
+            return list(self.db.query(sql, params or []))
+        except sqlite3.Error as exc:
+            raise StoreError(f"query failed: {exc}") from exc
+
+    def _one(self, sql: str, params: list[Any] | None = None) -> dict[str, Any] | None:
+        rows = self._all(sql, params)
+        return rows[0] if rows else None
+
+
+def _notice_fields(fetched: FetchedNotice, now: str) -> dict[str, Any]:
+    return {
+        "title": fetched.title,
+        "doc_number": fetched.doc_number,
+        "doc_key": fetched.doc_key,
+        "issuer": fetched.issuer,
+        "published": fetched.published.isoformat() if fetched.published else None,
+        "listed_date": fetched.listed_date.isoformat() if fetched.listed_date else None,
+        "etag": fetched.etag,
+        "last_modified": fetched.last_modified,
+        "last_seen_at": now,
+        "last_checked_at": now,
+    }
+
+
+def _notice(row: dict[str, Any]) -> Notice:
+    return Notice(
+        id=row["id"],
+        source=row["source"],
+        url=row["url"],
+        title=row["title"],
+        doc_number=row["doc_number"],
+        issuer=row["issuer"],
+        published=row["published"],
+        listed_date=row["listed_date"],
+        status=row["status"],
+        current_version_id=row["current_version_id"],
+        first_seen_at=row["first_seen_at"],
+        last_seen_at=row["last_seen_at"],
+        last_checked_at=row["last_checked_at"],
+    )
+
+
+def _version(row: dict[str, Any]) -> Version:
+    return Version(
+        id=row["id"],
+        notice_id=row["notice_id"],
+        content_hash=row["content_hash"],
+        title=row["title"],
+        text=row["text"],
+        attachments=tuple(Attachment(**a) for a in json.loads(row["attachments"] or "[]")),
+        metadata=json.loads(row["metadata"] or "{}"),
+        fetched_at=row["fetched_at"],
+        http_status=row["http_status"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+    )
+
+
+def _change(row: dict[str, Any]) -> Change:
+    return Change(
+        id=row["id"],
+        notice_id=row["notice_id"],
+        run_id=row["run_id"],
+        kind=row["kind"],
+        source=row["source"],
+        url=row["url"],
+        title=row["title"],
+        detected_at=row["detected_at"],
+        version_id=row["version_id"],
+        previous_version_id=row["previous_version_id"],
+        diff=row["diff"],
+    )
+
+
+def _run(row: dict[str, Any]) -> Run:
+    return Run(
+        id=row["id"],
+        source=row["source"],
+        batch=row["batch"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+        baseline=bool(row["baseline"]),
+        outcome=row["outcome"],
+        pages=row["pages"] or 0,
+        requests=row["requests"] or 0,
+        notices=row["notices"] or 0,
+        new=row["new"] or 0,
+        modified=row["modified"] or 0,
+        removed=row["removed"] or 0,
+        unchanged=row["unchanged"] or 0,
+        errors=row["errors"] or 0,
+        error_log=tuple(json.loads(row["error_log"] or "[]")),
+        message=row["message"],
+    )
