@@ -124,12 +124,7 @@ def load_config(
 ) -> Config:
     """Read and validate the configuration; explicit arguments beat the environment and file."""
     config_path = find_config_path(path)
-    try:
-        raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"configuration file not found: {config_path}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{config_path}: invalid TOML: {exc}") from None
+    raw = read_toml(config_path)
     general = _table(raw, "dualwatch")
     return Config(
         path=config_path,
@@ -139,6 +134,33 @@ def load_config(
         mail=_mail_settings(_table(raw, "mail")),
         sources=MappingProxyType(_sources(_table(raw, "sources"))),
     )
+
+
+def read_toml(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """Read a TOML file, merged over the file its top-level ``extends`` names (if any)."""
+    if path.resolve() in _seen:
+        raise ConfigError(f"{path}: 'extends' loops back to itself")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"configuration file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    base_name = raw.pop("extends", None)
+    if base_name is None:
+        return raw
+    base = read_toml(path.parent / base_name, (*_seen, path.resolve()))
+    return _merge(base, raw)
+
+
+def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(dict(merged[key]), value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def parse_connect_to(value: str) -> dict[str, str]:

@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 from functools import wraps
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from parsel import Selector
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -26,7 +27,8 @@ from crawler.context import apply_crawl_settings, config_from_settings
 from crawler.items import GoneItem, ListedNotice, NoticeItem, NotModifiedItem
 from crawler.middlewares import ENCODING_ERROR_META
 from monitors.errors import ConfigError, ParseError, SourceBlockedError
-from monitors.models import FetchedNotice, KnownNotice, RunStats
+from monitors.models import Attachment, FetchedNotice, KnownNotice, RunStats
+from monitors.normalize import normalize_text
 from monitors.store import Store
 
 if TYPE_CHECKING:
@@ -46,6 +48,28 @@ BLOCK_PAGE_MARKERS = re.compile(
     re.IGNORECASE,
 )
 BLOCK_PAGE_MAX_BYTES = 4096
+ATTACHMENT_HREF = re.compile(r"\.(pdf|docx?|xlsx?|zip|rar|wps|et)$", re.IGNORECASE)
+
+
+def strip_noise(node: Selector, noise_css: str) -> Selector:
+    """A copy of ``node`` without the elements matching ``noise_css`` (widgets, scripts)."""
+    fragment = Selector(text=node.get())
+    for element in fragment.css(noise_css):
+        element.drop()
+    return fragment
+
+
+def collect_attachments(node: Selector, base_url: str) -> tuple[Attachment, ...]:
+    """Links to documents (PDF, Word, Excel, archives) under ``node``, once per URL."""
+    found: dict[str, Attachment] = {}
+    for link in node.css("a[href]"):
+        href = link.attrib["href"].strip()
+        if not ATTACHMENT_HREF.search(href.split("?")[0].split("#")[0]):
+            continue
+        url = urljoin(base_url, href)
+        name = normalize_text("".join(link.css("::text").getall())) or url.rsplit("/", 1)[-1]
+        found.setdefault(url, Attachment(name=name, url=url))
+    return tuple(found.values())
 
 
 def guarded(kind: str) -> Callable:

@@ -19,10 +19,10 @@ from scrapy.http import Request, Response
 
 from crawler.items import ListedNotice
 from crawler.selectors import select_first, select_one
-from crawler.spiders.base import DualwatchSpider, guarded
+from crawler.spiders.base import DualwatchSpider, collect_attachments, guarded, strip_noise
 from monitors.dates import assign_years, era_to_year, find_date
 from monitors.errors import ParseError
-from monitors.models import Attachment, FetchedNotice
+from monitors.models import FetchedNotice
 from monitors.normalize import html_to_text, normalize_text
 
 MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
@@ -61,7 +61,7 @@ class MofaJaSpider(DualwatchSpider):
         )
         date_text = " ".join(main.css("div.rightalign ::text").getall())
         published = find_date(date_text) or entry.listed_date
-        content = _without_noise(main)
+        content = strip_noise(main, BODY_NOISE)
         return FetchedNotice(
             source=self.source.name,
             url=response.url,
@@ -71,7 +71,7 @@ class MofaJaSpider(DualwatchSpider):
             published=published,
             issuer="外務省",
             listed_date=entry.listed_date,
-            attachments=_pdf_links(content, response.url),
+            attachments=collect_attachments(content, response.url),
             metadata={
                 "section": normalize_text(
                     " ".join(response.css("div#contents-header h1.title1 ::text").getall())
@@ -122,19 +122,3 @@ def archive_reference(response: Response | Selector) -> date | None:
 
 def _today_in_japan() -> date:
     return (datetime.now(UTC) + JST).date()
-
-
-def _without_noise(main: Selector) -> Selector:
-    fragment = Selector(text=main.get())
-    for node in fragment.css(BODY_NOISE):
-        node.drop()
-    return fragment
-
-
-def _pdf_links(main: Selector, base_url: str) -> tuple[Attachment, ...]:
-    links = []
-    for link in main.css('a[href$=".pdf"], a[href$=".PDF"]'):
-        name = normalize_text("".join(link.css("::text").getall()))
-        url = urljoin(base_url, link.attrib["href"].strip())
-        links.append(Attachment(name=name or url.rsplit("/", 1)[-1], url=url))
-    return tuple(links)

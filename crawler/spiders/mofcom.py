@@ -20,16 +20,15 @@ from scrapy.http import Request, Response
 
 from crawler.items import ListedNotice
 from crawler.selectors import select_first, select_many
-from crawler.spiders.base import DualwatchSpider, guarded
+from crawler.spiders.base import DualwatchSpider, collect_attachments, guarded, strip_noise
 from monitors.dates import find_date, parse_datetime_cst
 from monitors.docnumber import find_effective_date, parse_doc_number
 from monitors.errors import ParseError
-from monitors.models import Attachment, FetchedNotice
+from monitors.models import FetchedNotice
 from monitors.normalize import html_to_text, normalize_text
 
 API_KEYS = ("webId", "pageId", "tplSetId", "tagId")
 QUERY_DATA = re.compile(r"queryData=\"(\{[^\"]*\})\"")
-ATTACHMENT_HREF = re.compile(r"\.(pdf|docx?|xlsx?|zip|rar|wps|et)$", re.IGNORECASE)
 HEADER_LINE = re.compile(r"【(发布单位|发布文号|发文日期)】\s*(.+)")
 BODY_NOISE = "script, style, noscript, iframe, .art-fx, .share, .bdsharebuttonbox, .print"
 
@@ -133,7 +132,7 @@ class MofcomSpider(DualwatchSpider):
         published = parse_datetime_cst(pubdate).date() if pubdate else None
         published = published or find_date(header.get("发文日期", "")) or entry.listed_date
         number = parse_doc_number(header.get("发布文号", "")) or parse_doc_number(title)
-        content = _without_noise(body)
+        content = strip_noise(body, BODY_NOISE)
         text = html_to_text(content.get())
         return FetchedNotice(
             source=self.source.name,
@@ -147,7 +146,7 @@ class MofcomSpider(DualwatchSpider):
             issuer=header.get("发布单位")
             or response.css('meta[name="ContentSource"]::attr(content)').get(),
             listed_date=entry.listed_date,
-            attachments=_attachments(content, response),
+            attachments=collect_attachments(content, response.url),
             metadata={
                 "column": response.css('meta[name="ColumnName"]::attr(content)').get(),
                 "pubdate": pubdate,
@@ -183,23 +182,6 @@ def _header_fields(response: Response) -> dict[str, str]:
         if match := HEADER_LINE.search(line.strip()):
             fields[match.group(1)] = normalize_text(match.group(2))
     return fields
-
-
-def _without_noise(body: Selector) -> Selector:
-    fragment = Selector(text=body.get())
-    for node in fragment.css(BODY_NOISE):
-        node.drop()
-    return fragment
-
-
-def _attachments(body: Selector, response: Response) -> tuple[Attachment, ...]:
-    found = []
-    for link in body.css("a[href]"):
-        href = link.attrib["href"].strip()
-        if ATTACHMENT_HREF.search(href.split("?")[0]):
-            name = normalize_text("".join(link.css("::text").getall())) or href.rsplit("/", 1)[-1]
-            found.append(Attachment(name=name, url=response.urljoin(href)))
-    return tuple(found)
 
 
 def _absolute(base_url: str, href: str) -> str:

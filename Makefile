@@ -1,0 +1,41 @@
+# dualwatch: `make demo` and `make test` do all set-up (a .venv with everything installed).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.install-stamp
+
+.PHONY: install demo test lint format bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Crawl the bundled offline replica twice (baseline, then new and revised notices) and
+## show the detected changes and the alert messages. Offline; well under a minute.
+demo: $(STAMP)
+	$(BIN)/python -m tests.replica.demo
+
+## Lint (ruff) and run the whole test suite (real HTTP to the replica, real Scrapy, SQLite).
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Crawl a replica holding 1,000 notices per site; print timings, requests and peak RSS.
+bench: $(STAMP)
+	$(BIN)/python bench/crawl_bench.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,5 @@
+"""`python -m monitors` is the `dualwatch` command."""
+
+from monitors.cli import main
+
+main()
