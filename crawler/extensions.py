@@ -65,11 +65,11 @@ class RunRecorder:
         failures = spider.failures
         if any(f["kind"] == "blocked" for f in failures):
             first = next(f for f in failures if f["kind"] == "blocked")
-            return "blocked", f"{first['url']}: {first['message']}"
+            return "blocked", f"{first['message']} ({first['url']})"
         if failures:
             first = failures[0]
             more = f" (+{len(failures) - 1} more)" if len(failures) > 1 else ""
-            return "error", f"{first['url']}: {first['message']}{more}"
+            return "error", f"{first['kind']}: {first['message']} ({first['url']}){more}"
         if reason != "finished":
             return "error", f"crawl ended early: {reason}"
         return "ok", None

@@ -47,7 +47,8 @@ class StorePipeline:
         self.crawler.stats.inc_value(f"dualwatch/{outcome.kind}")
         self.crawler.stats.inc_value("dualwatch/notices")
         if outcome.kind in ("new", "modified", "removed"):
-            log.info("%s: %s %s", dw.source.name, outcome.kind, getattr(item, "url", ""))
+            url = item.notice.url if isinstance(item, NoticeItem) else item.url
+            log.info("%s: %s %s", dw.source.name, outcome.kind, url)
         return item
 
     def _record_notice(self, dw: DualwatchSpider, item: NoticeItem) -> detect.Outcome:

@@ -30,6 +30,7 @@ def build_settings(args: argparse.Namespace) -> Settings:
         "DUALWATCH_BATCH": args.batch or "",
         "DUALWATCH_FULL": args.full,
         "LOG_ENABLED": True,
+        "LOG_INSTALL_ROOT_HANDLER": False,
     }
     if args.connect_to is not None:
         overrides["DUALWATCH_CONNECT_TO"] = args.connect_to
@@ -56,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("dualwatch").error("%s", exc)
         return 2
     settings = build_settings(args)
-    process = CrawlerProcess(settings, install_root_handler=False)
+    process = CrawlerProcess(settings)
     loader = SpiderLoader.from_settings(settings)
     for source in sources:
         process.crawl(loader.load(source.spider), source=source.name)

@@ -20,7 +20,7 @@ from datetime import date
 
 from monitors.diff import TextDiff, diff_texts, render_unified
 from monitors.models import FetchedNotice
-from monitors.normalize import content_hash
+from monitors.normalize import content_hash, normalize_text
 from monitors.store import Store, utcnow
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,8 @@ class Outcome:
 
 def fingerprint(fetched: FetchedNotice) -> str:
     """Hash of the parts of a notice that matter: title, body text and attachments."""
-    return content_hash(fetched.title, fetched.text, *(a.canonical() for a in fetched.attachments))
+    title = normalize_text(fetched.title)
+    return content_hash(title, fetched.text, *(a.canonical() for a in fetched.attachments))
 
 
 def record_fetch(
@@ -166,7 +167,7 @@ def change_diff(old_title: str, old_text: str, old_attachments: tuple, new: Fetc
     new_set = {a.canonical() for a in new.attachments}
     payload = {
         "title": json.loads(diff_texts(old_title, new.title).to_json())
-        if old_title != new.title
+        if normalize_text(old_title) != normalize_text(new.title)
         else None,
         "body": json.loads(diff_texts(old_text, new.text).to_json()),
         "attachments": {

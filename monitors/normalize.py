@@ -20,7 +20,14 @@ import unicodedata
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
-__all__ = ["CJK_CHAR_CLASS", "content_hash", "html_to_text", "is_cjk", "normalize_text"]
+__all__ = [
+    "CJK_CHAR_CLASS",
+    "collapse_whitespace",
+    "content_hash",
+    "html_to_text",
+    "is_cjk",
+    "normalize_text",
+]
 
 #: Characters that must survive NFKC unchanged.
 KEEP_CHARS = "，。、：；！？（）「」『』【】〔〕《》〈〉・～※"
@@ -95,6 +102,15 @@ def _normalize_line(line: str) -> str:
     """Collapse whitespace in one line and drop spaces between CJK characters."""
     line = _SPACE_RE.sub(" ", line).strip()
     return _CJK_GAP_RE.sub("", line)
+
+
+def collapse_whitespace(text: str) -> str:
+    """Display form of a one-line text (a title): every whitespace run becomes one space.
+
+    Unlike :func:`normalize_text` it keeps the spaces between CJK words that issuers write
+    (``商务部 海关总署公告``), so titles read as published; hashes use the normalised form.
+    """
+    return _SPACE_RE.sub(" ", text).strip()
 
 
 def normalize_text(text: str) -> str:

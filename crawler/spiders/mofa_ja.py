@@ -23,7 +23,7 @@ from crawler.spiders.base import DualwatchSpider, collect_attachments, guarded, 
 from monitors.dates import assign_years, era_to_year, find_date
 from monitors.errors import ParseError
 from monitors.models import FetchedNotice
-from monitors.normalize import html_to_text, normalize_text
+from monitors.normalize import collapse_whitespace, html_to_text, normalize_text
 
 MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
 ARCHIVE_HREF = re.compile(r"/(\d{1,2})_(\d{1,2})_index\.html$")
@@ -56,7 +56,7 @@ class MofaJaSpider(DualwatchSpider):
         title_node = select_first(
             response, ("div#contents-header h2.title2", 'meta[property="og:title"]'), "title"
         )
-        title = normalize_text(
+        title = collapse_whitespace(
             title_node.attrib.get("content") or " ".join(title_node.css("::text").getall())
         )
         date_text = " ".join(main.css("div.rightalign ::text").getall())
@@ -100,7 +100,9 @@ def parse_release_index(response: Response | Selector, reference: date) -> list[
     dates = assign_years([g[0] for g in groups], reference)
     base = getattr(response, "url", "")
     return [
-        ListedNotice(url=urljoin(base, href.strip()), title=normalize_text(text), listed_date=day)
+        ListedNotice(
+            url=urljoin(base, href.strip()), title=collapse_whitespace(text), listed_date=day
+        )
         for (_, links), day in zip(groups, dates, strict=True)
         for href, text in links
     ]

@@ -25,7 +25,7 @@ from monitors.dates import find_date, parse_datetime_cst
 from monitors.docnumber import find_effective_date, parse_doc_number
 from monitors.errors import ParseError
 from monitors.models import FetchedNotice
-from monitors.normalize import html_to_text, normalize_text
+from monitors.normalize import collapse_whitespace, html_to_text, normalize_text
 
 API_KEYS = ("webId", "pageId", "tplSetId", "tagId")
 QUERY_DATA = re.compile(r"queryData=\"(\{[^\"]*\})\"")
@@ -123,7 +123,7 @@ class MofcomSpider(DualwatchSpider):
         """Read title, dates, issuer, number, body and attachments of a detail page."""
         body = select_first(response, ("div.art-con[ergodic=article]", "div.art-con"), "body")
         header = _header_fields(response)
-        title = normalize_text(
+        title = collapse_whitespace(
             response.css('meta[name="ArticleTitle"]::attr(content)').get()
             or " ".join(response.css("div.art-title h1 ::text").getall())
             or entry.title
@@ -169,7 +169,7 @@ def parse_listing_fragment(html: str, base_url: str) -> list[ListedNotice]:
         entries.append(
             ListedNotice(
                 url=_absolute(base_url, link.attrib["href"]),
-                title=normalize_text(title),
+                title=collapse_whitespace(title),
                 listed_date=find_date(" ".join(item.css("span ::text").getall())),
             )
         )

@@ -1,0 +1,78 @@
+"""Shared fixtures: the replica over real HTTP, a scratch data directory, the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from monitors.config import Config, load_config
+from monitors.store import Store
+from tests.replica import Replica
+
+ROOT = Path(__file__).resolve().parent.parent
+REPLICA_CONFIG = ROOT / "tests" / "replica" / "dualwatch.toml"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture
+def replica() -> Iterator[Replica]:
+    """The offline replica of the sites, serving state 1 on a free port."""
+    server = Replica(port=0, state=1)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@dataclass
+class Dualwatch:
+    """Runs the real `dualwatch` command against the replica with its own data directory."""
+
+    home: Path
+    replica: Replica
+
+    @property
+    def config(self) -> Config:
+        """The configuration the CLI sees."""
+        return load_config(REPLICA_CONFIG, home=self.home, connect_to=self.replica.connect_to)
+
+    def run(self, *args: str, check: int | None = 0) -> subprocess.CompletedProcess[str]:
+        """Run `python -m monitors ARGS`; assert the exit status when ``check`` is not None."""
+        command = [
+            sys.executable,
+            "-m",
+            "monitors",
+            "--config",
+            str(REPLICA_CONFIG),
+            "--home",
+            str(self.home),
+            "--connect-to",
+            self.replica.connect_to,
+            *args,
+        ]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DUALWATCH_")}
+        result = subprocess.run(
+            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+        )
+        if check is not None:
+            assert result.returncode == check, (
+                f"exit {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+            )
+        return result
+
+    def store(self) -> Store:
+        """Open the data directory's store."""
+        return Store.open(self.home / "dualwatch.db")
+
+
+@pytest.fixture
+def dualwatch(tmp_path: Path, replica: Replica) -> Dualwatch:
+    """The CLI bound to a fresh data directory and the running replica."""
+    return Dualwatch(home=tmp_path / "home", replica=replica)

@@ -1,0 +1,99 @@
+"""The replica as a request → response function: routing by Host, faults, log, control.
+
+Independent of sockets, so the HTTP server in :mod:`tests.replica.server` stays a thin shell.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Protocol
+
+from tests.replica import faults
+from tests.replica.control import CONTROL_PREFIX, handle_control
+from tests.replica.model import Page
+from tests.replica.protocol import Request, Response, page_response, text_response
+from tests.replica.sites.mofa import MofaSite
+from tests.replica.sites.mofcom import MofcomSite
+from tests.replica.timeline import HOSTS, state_info
+
+LogEntry = tuple[str, str, str, int]
+
+
+class Site(Protocol):
+    """What the app needs from a site."""
+
+    host: str
+
+    def respond(self, path: str, query: str, state: int, broken: bool) -> Page:
+        """The page for ``path`` at ``state``."""
+        ...
+
+
+class ReplicaApp:
+    """Holds the timeline state, active faults and the request log; answers requests."""
+
+    def __init__(self, state: int = 1, bulk: int = 0, slow_seconds: float = 5.0) -> None:
+        state_info(state)
+        if bulk < 0:
+            raise ValueError("bulk must be >= 0")
+        self.state = state
+        self.bulk = bulk
+        self.slow_seconds = slow_seconds
+        self.sites: dict[str, Site] = {
+            MofcomSite.host: MofcomSite(bulk),
+            MofaSite.host: MofaSite(bulk),
+        }
+        self.faults: dict[str, str] = {}
+        self.stopping = threading.Event()
+        self._log: list[LogEntry] = []
+        self._lock = threading.Lock()
+
+    def set_state(self, state: int) -> None:
+        """Step the timeline; ValueError for an unknown state."""
+        state_info(state)
+        self.state = state
+
+    def set_fault(self, name: str | None, host: str | None = None) -> None:
+        """Set (or clear with None) a fault for ``host``, or for every host when None."""
+        faults.check_fault(name)
+        if host is not None and host not in HOSTS:
+            raise ValueError(f"unknown host {host!r}; known: {', '.join(HOSTS)}")
+        for target in (host,) if host else HOSTS:
+            if name is None:
+                self.faults.pop(target, None)
+            else:
+                self.faults[target] = name
+
+    def requests(self) -> list[LogEntry]:
+        """``(method, host, path_with_query, status)`` per site request since the last reset."""
+        with self._lock:
+            return list(self._log)
+
+    def reset_log(self) -> None:
+        """Forget the logged requests."""
+        with self._lock:
+            self._log.clear()
+
+    def handle(self, request: Request) -> Response:
+        """Answer one request; control requests are neither faulted nor logged."""
+        if request.path.startswith(CONTROL_PREFIX):
+            return handle_control(self, request)
+        response = self._serve(request)
+        with self._lock:
+            self._log.append((request.method, request.host, request.target, response.status))
+        return response
+
+    def _serve(self, request: Request) -> Response:
+        fault = self.faults.get(request.host)
+        if fault == faults.SLOW:
+            self.stopping.wait(self.slow_seconds)
+        if fault in faults.REPLACING_FAULTS:
+            return faults.fault_response(fault, request.host, request.target)
+        site = self.sites.get(request.host)
+        if site is None:
+            return text_response(404, f"unknown host {request.host!r}\n")
+        if request.method not in ("GET", "HEAD"):
+            return text_response(405, "method not allowed\n")
+        broken = fault == faults.BROKEN_LISTING
+        page = site.respond(request.path, request.query, self.state, broken)
+        return page_response(page, request)

@@ -1,0 +1,42 @@
+"""What a correct monitor should report on each transition of the timeline.
+
+Derived from the notice data, so it cannot drift from what the replica serves. URLs are the
+canonical ``https://`` URLs of the real sites (what spiders store after ``connect_to``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tests.replica.content import mofa, mofcom
+from tests.replica.model import Notice
+from tests.replica.timeline import MOFA_HOST, MOFCOM_HOST, state_info
+
+Changes = dict[str, list[str]]
+
+
+def expected_changes(state: int, bulk: int = 0) -> dict[str, Changes]:
+    """Per host, the detail URLs that are ``new``, ``modified`` or ``removed`` entering ``state``.
+
+    State 1 is the baseline: every notice that exists then is ``new`` (for MOFA this includes
+    the December releases that are only in the ``7_12`` archive, and the bulk releases). Noise
+    never counts as a modification. A release leaving MOFA's rolling index is not ``removed``.
+    """
+    state_info(state)
+    return {
+        MOFCOM_HOST: _changes(MOFCOM_HOST, mofcom.notices(bulk), state),
+        MOFA_HOST: _changes(MOFA_HOST, mofa.releases(bulk), state),
+    }
+
+
+def _changes(host: str, notices: Iterable[Notice], state: int) -> Changes:
+    notices = list(notices)
+
+    def urls(selected: Iterable[Notice]) -> list[str]:
+        return sorted(f"https://{host}{n.path}" for n in selected)
+
+    return {
+        "new": urls(n for n in notices if n.first_state == state),
+        "modified": urls(n for n in notices if n.revised_in(state)),
+        "removed": urls(n for n in notices if n.gone_state == state),
+    }

@@ -1,0 +1,209 @@
+"""www.mofcom.gov.cn: the jpaas column shell, the listing API, detail pages and attachments.
+
+HTML goes out as ``Content-Type: text/html`` with no charset and no ``<meta charset>``, as the
+real servers do. Pages are rendered once per state and cached; the API envelope is rebuilt per
+request because its ``traceId`` is random.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+from datetime import datetime
+from urllib.parse import parse_qs
+
+from markupsafe import Markup
+
+from tests.replica.content import mofcom as content
+from tests.replica.model import MofcomNotice, Page
+from tests.replica.noise import Noise
+from tests.replica.render import render, tiny_pdf
+from tests.replica.timeline import CST, MOFCOM_HOST, state_info
+
+HTML = "text/html"
+JSON = "application/json; charset=UTF-8"
+PDF = "application/pdf"
+UNIT_API = "/api-gateway/jpaas-publish-server/front/page/build/unit"
+COLUMN_PATHS = ("/zwgk/zcfb/", "/zwgk/zcfb/index.html")
+WEB_ID = "8f43c7ad3afc411fb56f281724b73708"
+PAGE_ID = "fc8bdff48fa345a48b651c1285b70b8f"
+TPL_SET_ID = "52551ea0e2c14bca8c84792f7aa37ead"
+TAG_ID = "分页列表"
+PAGE_SIZE = 15
+MAX_PAGE_SIZE = 100
+SHORT_TITLE = 20
+QUERY_DATA = (
+    f"{{'webId':'{WEB_ID}','pageId':'{PAGE_ID}','tplSetId':'{TPL_SET_ID}',"
+    f"'pageType':'column','tagId':'{TAG_ID}','editType':'null'}}"
+)
+
+
+class MofcomSite:
+    """Answers requests for www.mofcom.gov.cn at a given state."""
+
+    host = MOFCOM_HOST
+
+    def __init__(self, bulk: int = 0) -> None:
+        self.notices = content.notices(bulk)
+        self._by_path = {n.path: n for n in self.notices}
+        self._position = {n.path: i for i, n in enumerate(self.notices)}
+        self._attachments = {a.path: n for n in self.notices for a in n.attachments}
+        self._pages: dict[tuple[int, str], Page] = {}
+        self._fragments: dict[tuple[int, bool, int, int], str] = {}
+        self._trace = random.Random("dualwatch-replica|mofcom-trace")
+        self._trace_lock = threading.Lock()
+
+    def respond(self, path: str, query: str, state: int, broken: bool) -> Page:
+        """The page for ``path``; ``broken`` switches the listing to another layout."""
+        if path == UNIT_API:
+            return self._api(parse_qs(query), state, broken)
+        key = (state, path)
+        page = self._pages.get(key)
+        if page is None:
+            page = self._pages[key] = self._route(path, state)
+        return page
+
+    def listed(self, state: int) -> list[MofcomNotice]:
+        """Notices in the 政策发布 listing at ``state``, newest first."""
+        return [n for n in self.notices if n.listed_at(state)]
+
+    def _route(self, path: str, state: int) -> Page:
+        if path in COLUMN_PATHS:
+            return self._column(state)
+        notice = self._by_path.get(path)
+        if notice is not None and notice.served_at(state):
+            return self._detail(notice, state)
+        owner = self._attachments.get(path)
+        if owner is not None and owner.served_at(state):
+            return Page.validated(
+                PDF, tiny_pdf(f"dualwatch replica attachment {path}"), _cst(owner.published)
+            )
+        return not_found()
+
+    def _column(self, state: int) -> Page:
+        noise = Noise(state, "column")
+        generated = noise.stamp(state_info(state).clock.astimezone(CST))
+        body = render(
+            "mofcom_column.html",
+            query_data=Markup(QUERY_DATA),  # single quotes, as on the site
+            noise_token=noise.token(4),
+            today=f"{generated:%Y年%m月%d日}",
+            generated=f"{generated:%Y-%m-%d %H:%M:%S}",
+        )
+        return Page(200, HTML, body)
+
+    def _api(self, params: dict[str, list[str]], state: int, broken: bool) -> Page:
+        if _param(params, "webId") != WEB_ID or _param(params, "pageId") != PAGE_ID:
+            return self._envelope(False, "500", "栏目不存在", None)
+        try:
+            page_no, page_size = parse_paging(_param(params, "paramJson"))
+        except ValueError:
+            return self._envelope(False, "500", "参数错误", None)
+        return self._envelope(
+            True, "200", "操作成功", {"html": self._fragment(state, broken, page_no, page_size)}
+        )
+
+    def _envelope(
+        self, success: bool, code: str, message: str, data: dict[str, str] | None
+    ) -> Page:
+        with self._trace_lock:
+            trace_id = f"{self._trace.getrandbits(128):032x}"
+        envelope = {
+            "roles": None,
+            "permissions": None,
+            "success": success,
+            "message": message,
+            "code": code,
+            "data": data,
+            "traceId": trace_id,
+        }
+        return Page(200, JSON, json.dumps(envelope, ensure_ascii=False).encode("utf-8"))
+
+    def _fragment(self, state: int, broken: bool, page_no: int, page_size: int) -> str:
+        key = (state, broken, page_no, page_size)
+        fragment = self._fragments.get(key)
+        if fragment is None:
+            fragment = self._fragments[key] = self._render_fragment(*key)
+        return fragment
+
+    def _render_fragment(self, state: int, broken: bool, page_no: int, page_size: int) -> str:
+        listed = self.listed(state)
+        start = (page_no - 1) * page_size
+        items = [_list_item(n) for n in listed[start : start + page_size]]
+        template = "mofcom_fragment_broken.html" if broken else "mofcom_fragment.html"
+        body = render(template, items=items, rows=page_size, count=len(listed), page_no=page_no)
+        return body.decode("utf-8").strip()
+
+    def _detail(self, notice: MofcomNotice, state: int) -> Page:
+        noise = Noise(state, notice.path)
+        clock = state_info(state).clock.astimezone(CST)
+        made = noise.stamp(clock)
+        body = render(
+            "mofcom_detail.html",
+            notice=notice,
+            sections=notice.sections_at(state),
+            pub_date=f"{notice.published:%Y-%m-%d %H:%M}",
+            issued=_issued(notice),
+            url=f"https://{MOFCOM_HOST}{notice.path}",
+            make_time=f"{made:%Y-%m-%d %H:%M:%S}",
+            generated=f"{noise.stamp(made, 5):%Y-%m-%d %H:%M:%S}.{noise.count(0, 999):03d}",
+            token=noise.token(),
+            share_count=noise.count(0, 999),
+            visit_count=noise.count(1000, 99999),
+            related=noise.shuffled(self._related(notice, state)),
+            noise_token=noise.token(4),
+            today=f"{clock:%Y年%m月%d日}",
+        )
+        return Page.validated(HTML, body, state_info(state).clock)
+
+    def _related(self, notice: MofcomNotice, state: int) -> list[tuple[str, str]]:
+        here = self._position[notice.path]
+        nearby = self.notices[max(0, here - 2) : here + 3]
+        return [(n.path, n.title) for n in nearby if n is not notice and n.listed_at(state)]
+
+
+def parse_paging(param_json: str) -> tuple[int, int]:
+    """``(pageNo, pageSize)`` from the ``paramJson`` query parameter (absent = page 1)."""
+    if not param_json:
+        return 1, PAGE_SIZE
+    try:
+        value = json.loads(param_json)
+        page_no = int(value.get("pageNo", 1))
+        page_size = int(value.get("pageSize", PAGE_SIZE))
+    except (AttributeError, TypeError, json.JSONDecodeError) as error:
+        raise ValueError(f"bad paramJson {param_json!r}") from error
+    if page_no < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise ValueError(f"paging out of range: {param_json!r}")
+    return page_no, page_size
+
+
+def not_found() -> Page:
+    """MOFCOM's 404 page (HTML without charset)."""
+    return Page(404, HTML, render("mofcom_404.html"))
+
+
+def _param(params: dict[str, list[str]], name: str) -> str:
+    return params.get(name, [""])[0]
+
+
+def _list_item(notice: MofcomNotice) -> dict[str, str]:
+    title = notice.title
+    short = title if len(title) <= SHORT_TITLE else title[:SHORT_TITLE] + "…"
+    return {
+        "path": notice.path,
+        "title": title,
+        "short": short,
+        "day": f"{notice.published:%Y-%m-%d}",
+    }
+
+
+def _issued(notice: MofcomNotice) -> str:
+    if notice.header is None:
+        return ""
+    day = notice.header.issued
+    return f"{day.year}年{day.month:02d}月{day.day:02d}日"
+
+
+def _cst(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=CST)
