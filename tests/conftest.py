@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,11 +39,16 @@ class Dualwatch:
 
     home: Path
     replica: Replica
+    config_path: Path = REPLICA_CONFIG
 
     @property
     def config(self) -> Config:
         """The configuration the CLI sees."""
-        return load_config(REPLICA_CONFIG, home=self.home, connect_to=self.replica.connect_to)
+        return load_config(self.config_path, home=self.home, connect_to=self.replica.connect_to)
+
+    def override(self, **tables: dict[str, Any]) -> None:
+        """Use a config that extends the replica config with these tables' keys."""
+        self.config_path = write_config(self.home.parent / "override.toml", tables)
 
     def run(self, *args: str, check: int | None = 0) -> subprocess.CompletedProcess[str]:
         """Run `python -m monitors ARGS`; assert the exit status when ``check`` is not None."""
@@ -50,7 +57,7 @@ class Dualwatch:
             "-m",
             "monitors",
             "--config",
-            str(REPLICA_CONFIG),
+            str(self.config_path),
             "--home",
             str(self.home),
             "--connect-to",
@@ -76,3 +83,15 @@ class Dualwatch:
 def dualwatch(tmp_path: Path, replica: Replica) -> Dualwatch:
     """The CLI bound to a fresh data directory and the running replica."""
     return Dualwatch(home=tmp_path / "home", replica=replica)
+
+
+def write_config(path: Path, tables: dict[str, dict[str, Any]]) -> Path:
+    """Write a config file extending the replica config; dotted table names allowed."""
+    lines = [f"extends = {json.dumps(str(REPLICA_CONFIG))}"]
+    for table, values in tables.items():
+        lines.append(f"[{table}]")
+        lines.extend(
+            f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in values.items()
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -25,7 +25,7 @@ from monitors.dates import find_date, parse_datetime_cst
 from monitors.docnumber import find_effective_date, parse_doc_number
 from monitors.errors import ParseError
 from monitors.models import FetchedNotice
-from monitors.normalize import collapse_whitespace, html_to_text, normalize_text
+from monitors.normalize import collapse_whitespace, html_to_text
 
 API_KEYS = ("webId", "pageId", "tplSetId", "tagId")
 QUERY_DATA = re.compile(r"queryData=\"(\{[^\"]*\})\"")
@@ -180,7 +180,7 @@ def _header_fields(response: Response) -> dict[str, str]:
     fields: dict[str, str] = {}
     for line in response.css("div.art-con-gonggao ::text").getall():
         if match := HEADER_LINE.search(line.strip()):
-            fields[match.group(1)] = normalize_text(match.group(2))
+            fields[match.group(1)] = collapse_whitespace(match.group(2))
     return fields
 
 

@@ -1,0 +1,90 @@
+"""How crawls fail: loudly, recorded, and without losing or inventing anything."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from scrapy.http import HtmlResponse, Request
+from scrapy.utils.test import get_crawler
+
+from crawler.items import ListedNotice
+from crawler.middlewares import ENCODING_ERROR_META, ForcedEncodingMiddleware
+from crawler.spiders.base import DualwatchSpider
+from crawler.spiders.mofcom import MofcomSpider
+from monitors.config import load_config
+from monitors.errors import ParseError
+from tests.conftest import REPLICA_CONFIG, Dualwatch
+from tests.replica import MOFCOM_HOST
+
+
+def test_stale_api_ids_are_rediscovered_from_the_column_page(dualwatch: Dualwatch) -> None:
+    dualwatch.override(**{"sources.mofcom": {"page_id": "00000000000000000000000000000000"}})
+    result = dualwatch.run("crawl", "mofcom")
+    assert "ok (baseline)" in result.stdout
+    assert "stale" in result.stderr
+    paths = [path for _m, _h, path, _s in dualwatch.replica.requests()]
+    assert any(p.startswith("/zwgk/zcfb/index.html") for p in paths)
+    with dualwatch.store() as store:
+        assert store.count_notices("mofcom") >= 15
+
+
+def test_crawl_exceeding_its_timeout_is_stopped_and_recorded(dualwatch: Dualwatch) -> None:
+    dualwatch.override(crawl={"crawl_timeout": 2, "download_timeout": 30})
+    dualwatch.replica.set_fault("slow", host=MOFCOM_HOST)
+    result = dualwatch.run("crawl", "mofcom", check=1)
+    assert "mofcom" in result.stdout and "error" in result.stdout
+    with dualwatch.store() as store:
+        run = store.last_run("mofcom")
+    assert run.outcome in ("error", "aborted")
+    assert run.finished_at is not None
+
+
+def test_oversized_responses_are_abandoned_and_recorded(dualwatch: Dualwatch) -> None:
+    dualwatch.override(crawl={"max_download_bytes": 2000})
+    result = dualwatch.run("crawl", "mofcom", check=1)
+    assert "error" in result.stdout
+    with dualwatch.store() as store:
+        assert store.count_notices("mofcom") == 0
+
+
+def test_undecodable_body_is_flagged_not_stored_as_mojibake() -> None:
+    crawler = get_crawler(MofcomSpider)
+    crawler.spider = type("S", (), {"forced_encoding": "utf-8"})()
+    middleware = ForcedEncodingMiddleware(crawler)
+    request = Request("https://www.mofcom.gov.cn/a.html")
+    gbk = HtmlResponse(request.url, body="商务部公告".encode("gbk"), request=request)
+    assert middleware.process_response(request, gbk) is gbk
+    assert "not valid utf-8" in request.meta[ENCODING_ERROR_META]
+    ok_request = Request("https://www.mofcom.gov.cn/b.html")
+    utf8 = HtmlResponse(ok_request.url, body="商务部公告".encode(), request=ok_request)
+    decoded = middleware.process_response(ok_request, utf8)
+    assert decoded.text == "商务部公告" and ENCODING_ERROR_META not in ok_request.meta
+
+
+def spider_for(source: str) -> DualwatchSpider:
+    config = load_config(REPLICA_CONFIG)
+    spider = MofcomSpider(source=source)
+    spider.source = config.source(source)
+    spider.known, spider.full, spider.baseline = {}, False, False
+    spider.crawler = get_crawler(MofcomSpider)
+    return spider
+
+
+def test_links_off_the_configured_hosts_are_never_followed() -> None:
+    spider = spider_for("mofcom")
+    entries = [
+        ListedNotice(
+            "https://www.mofcom.gov.cn/zwgk/zcfb/art/2026/art_1.html", "a", date(2026, 1, 6)
+        ),
+        ListedNotice("https://evil.example.com/steal.html", "b", date(2026, 1, 6)),
+        ListedNotice("http://127.0.0.1:22/x.html", "c", date(2026, 1, 6)),
+    ]
+    requests = list(spider.follow_listing(entries, page_no=1))
+    assert [r.url for r in requests] == ["https://www.mofcom.gov.cn/zwgk/zcfb/art/2026/art_1.html"]
+
+
+def test_empty_first_listing_page_is_a_layout_error() -> None:
+    spider = spider_for("mofcom")
+    with pytest.raises(ParseError, match="layout may have changed"):
+        list(spider.follow_listing([], page_no=1))
