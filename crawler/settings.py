@@ -20,7 +20,9 @@ DOWNLOAD_WARNSIZE = 2_500_000
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# No control ports: a crawler of untrusted pages should not listen on the network.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 COOKIES_ENABLED = True
 FEED_EXPORT_ENCODING = "utf-8"
 

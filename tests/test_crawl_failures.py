@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from scrapy.http import HtmlResponse, Request
+from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from crawler.items import ListedNotice
@@ -88,3 +89,11 @@ def test_empty_first_listing_page_is_a_layout_error() -> None:
     spider = spider_for("mofcom")
     with pytest.raises(ParseError, match="layout may have changed"):
         list(spider.follow_listing([], page_no=1))
+
+
+def test_crawler_opens_no_control_ports() -> None:
+    settings = Settings()
+    settings.setmodule("crawler.settings")
+    assert settings.getbool("TELNETCONSOLE_ENABLED") is False
+    assert settings.getbool("REMOTE_CONTROL_ENABLED") is False
+    assert settings.getbool("ROBOTSTXT_OBEY") is True
