@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -73,5 +74,6 @@ def build_change_message(
 
 
 def _http_status(change: Change) -> str:
-    match = re.search(r'"http_status":\s*(\d+)', change.diff or "")
-    return match.group(1) if match else "404/410"
+    if change.kind != "removed" or not change.diff:
+        return ""
+    return str(json.loads(change.diff).get("http_status", "404/410"))

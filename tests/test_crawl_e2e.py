@@ -54,6 +54,15 @@ def test_timeline_detects_exactly_the_new_revised_and_removed_notices(dualwatch:
     dualwatch.replica.set_state(4)
     dualwatch.run("crawl")
     assert detected(dualwatch, since_id=seen) == expected_changes(4)
+    removed = [
+        message
+        for path in (dualwatch.home / "outbox" / "new").iterdir()
+        if (message := email.message_from_bytes(path.read_bytes(), policy=email.policy.default))[
+            "Subject"
+        ].startswith("[dualwatch] Removed: ")
+    ]
+    assert len(removed) == 1
+    assert "answers HTTP 404" in removed[0].get_content()
 
 
 def test_new_notice_metadata_and_outbox_message(dualwatch: Dualwatch) -> None:

@@ -66,20 +66,12 @@ class DetailCase:
 
 
 # Parser bugs found while writing these tests. The golden files hold the correct value (so a
-# regenerated golden file never blesses the bug) and the affected cases are expected to fail
-# until the spider is fixed; then pytest reports XPASS(strict): drop the entry here.
-JOINT_ISSUER_BUG = (
-    "MofcomSpider reads 【发布单位】 with normalize_text, which deletes the space between "
-    "商务部 and 海关总署: the issuer becomes the non-existent body '商务部海关总署'"
-)
-CORRECTIONS: dict[str, dict[str, Any]] = {
-    "mofcom_detail_joint_gac": {"issuer": "商务部 海关总署"},
-    "mofcom_detail_attachments": {"issuer": "商务部 海关总署"},
-}
-KNOWN_BUGS = {
-    "mofcom_detail_joint_gac": JOINT_ISSUER_BUG,
-    "mofcom_detail_attachments": JOINT_ISSUER_BUG,
-}
+# regenerated golden file never blesses a bug), CORRECTIONS maps golden name -> {field: correct
+# value} and KNOWN_BUGS golden name -> description; such cases are expected to fail with
+# KnownBug until the spider is fixed, then pytest reports XPASS(strict): drop the entries.
+# (The first one, a joint issuer "商务部 海关总署" read as "商务部海关总署", is fixed.)
+CORRECTIONS: dict[str, dict[str, Any]] = {}
+KNOWN_BUGS: dict[str, str] = {}
 
 MOFCOM_DETAILS = [
     DetailCase(
