@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from monitors.dates import chinese_numeral_to_int, find_date
 
@@ -132,28 +132,44 @@ def parse_doc_number(text: str) -> DocNumber | None:
 
 
 _EFFECTIVE_RE = re.compile(
-    r"自\s*(?:(?P<pub>公布|发布|印发|公告|颁布)\s*之\s*日|(?P<now>即日)|"
+    r"自\s*(?:本(?:公告|令|决定|通知|办法|规定)\s*)?"
+    r"(?:(?P<pub>公布|发布|印发|公告|颁布)\s*之\s*日|(?P<now>即日)|"
     r"(?P<date>[\d〇○零一二三四五六七八九十年月日号./\- ]{3,30}?))\s*起"
+    r"(?:\s*(?P<days>\d+)\s*[日天]\s*后)?"
 )
 
 
-def find_effective_date(text: str, published: date | None) -> date | None:
-    """Return the effective date stated in ``text``.
+def find_effective_dates(text: str, published: date | None) -> list[date]:
+    """Every effective date stated in ``text``, in order of appearance.
 
     ``自2025年12月1日起`` (optionally followed by 施行/实施/正式实施) gives that
-    date; ``自公布之日起`` / ``自发布之日起`` / ``自即日起`` give ``published``;
-    otherwise None. A year-less date (``自12月1日起``) is taken as its first
-    occurrence on or after ``published`` (None when ``published`` is None).
+    date; ``自公布之日起`` / ``自本公告发布之日起`` / ``自即日起`` give ``published``,
+    and ``自公布之日起30日后施行`` gives ``published`` + 30 days. A year-less date
+    (``自12月1日起``) is taken as its first occurrence on or after ``published``.
+    Forms that need ``published`` are skipped when it is None.
     """
+    found: list[date] = []
     for match in _EFFECTIVE_RE.finditer(_canonical(text)):
         if match["pub"] or match["now"]:
-            return published
-        found = find_date(match["date"])
-        if found is None and published is not None:
-            found = _next_occurrence(match["date"], published)
-        if found is not None:
-            return found
-    return None
+            day = published
+        else:
+            day = find_date(match["date"])
+            if day is None and published is not None:
+                day = _next_occurrence(match["date"], published)
+        if day is not None and match["days"]:
+            day += timedelta(days=int(match["days"]))
+        if day is not None:
+            found.append(day)
+    return found
+
+
+def find_effective_date(text: str, published: date | None) -> date | None:
+    """The earliest effective date stated in ``text`` (see :func:`find_effective_dates`).
+
+    When parts of a notice take effect at different times (``第一条自2025年12月1日起实施，
+    其余条款自公布之日起实施``) the earliest is when the notice first has legal effect.
+    """
+    return min(find_effective_dates(text, published), default=None)
 
 
 def _next_occurrence(text: str, published: date) -> date | None:

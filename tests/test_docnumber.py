@@ -7,7 +7,12 @@ from datetime import date
 
 import pytest
 
-from monitors.docnumber import DocNumber, find_effective_date, parse_doc_number
+from monitors.docnumber import (
+    DocNumber,
+    find_effective_date,
+    find_effective_dates,
+    parse_doc_number,
+)
 
 MOFCOM = ("商务部",)
 MOFCOM_GAC = ("商务部", "海关总署")
@@ -169,3 +174,21 @@ PUBLISHED = date(2025, 10, 9)
 )
 def test_find_effective_date(text: str, published: date | None, expected: date | None) -> None:
     assert find_effective_date(text, published) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("本公告自本公告发布之日起施行。", date(2025, 10, 9)),
+        ("本公告自公布之日起30日后施行。", date(2025, 11, 8)),
+        ("本公告第一条自2025年12月1日起实施，其余条款自公布之日起正式实施。", date(2025, 10, 9)),
+        ("本决定自2025年11月10日起实施。", date(2025, 11, 10)),
+    ],
+)
+def test_effective_date_forms(text: str, expected: date) -> None:
+    assert find_effective_date(text, date(2025, 10, 9)) == expected
+
+
+def test_every_effective_date_is_listed_in_order() -> None:
+    text = "本公告第一条自2025年12月1日起实施，其余条款自公布之日起正式实施。"
+    assert find_effective_dates(text, date(2025, 10, 9)) == [date(2025, 12, 1), date(2025, 10, 9)]

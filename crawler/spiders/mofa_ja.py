@@ -29,7 +29,7 @@ MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
 ARCHIVE_HREF = re.compile(r"/(\d{1,2})_(\d{1,2})_index\.html$")
 BODY_NOISE = (
     "script, style, noscript, iframe, div.social-btn-top, div.social-btn-wrapper, "
-    "div.rightalign, div.relatedlink-section, div.pagetop, div.print-btn"
+    "div.relatedlink-section, div.pagetop, div.print-btn"
 )
 JST = timedelta(hours=9)
 
@@ -59,9 +59,9 @@ class MofaJaSpider(DualwatchSpider):
         title = collapse_whitespace(
             title_node.attrib.get("content") or " ".join(title_node.css("::text").getall())
         )
-        date_text = " ".join(main.css("div.rightalign ::text").getall())
-        published = find_date(date_text) or entry.listed_date
         content = strip_noise(main, BODY_NOISE)
+        date_text = _pop_date_line(content)
+        published = find_date(date_text) or entry.listed_date
         return FetchedNotice(
             source=self.source.name,
             url=response.url,
@@ -120,6 +120,19 @@ def archive_reference(response: Response | Selector) -> date | None:
     year, month = max(months)
     first_of_next = date(year + month // 12, month % 12 + 1, 1)
     return first_of_next - timedelta(days=1)
+
+
+def _pop_date_line(content: Selector) -> str:
+    """Remove the page's date line (the first ``div.rightalign`` holding a date); return it.
+
+    Later right-aligned blocks (signatures such as 外務報道官 …) stay in the text.
+    """
+    for node in content.css("div.rightalign"):
+        text = collapse_whitespace(" ".join(node.css("::text").getall()))
+        if find_date(text):
+            node.drop()
+            return text
+    return ""
 
 
 def _today_in_japan() -> date:

@@ -29,7 +29,7 @@ from monitors.normalize import collapse_whitespace, html_to_text
 
 API_KEYS = ("webId", "pageId", "tplSetId", "tagId")
 QUERY_DATA = re.compile(r"queryData=\"(\{[^\"]*\})\"")
-HEADER_LINE = re.compile(r"【(发布单位|发布文号|发文日期)】\s*(.+)")
+HEADER_FIELD = re.compile(r"【(发布单位|发布文号|发文日期)】[\s:：]*([^\n【]*)")
 BODY_NOISE = "script, style, noscript, iframe, .art-fx, .share, .bdsharebuttonbox, .print"
 
 
@@ -177,10 +177,14 @@ def parse_listing_fragment(html: str, base_url: str) -> list[ListedNotice]:
 
 
 def _header_fields(response: Response) -> dict[str, str]:
+    """The 【发布单位】/【发布文号】/【发文日期】 lines, tolerant of markup inside a line."""
     fields: dict[str, str] = {}
-    for line in response.css("div.art-con-gonggao ::text").getall():
-        if match := HEADER_LINE.search(line.strip()):
-            fields[match.group(1)] = collapse_whitespace(match.group(2))
+    for block in response.css("div.art-con-gonggao"):
+        lines = ["".join(node.css("::text").getall()) for node in block.css("p, li, div, td")]
+        text = "\n".join(lines or block.css("::text").getall())
+        for match in HEADER_FIELD.finditer(text):
+            if value := collapse_whitespace(match.group(2)):
+                fields.setdefault(match.group(1), value)
     return fields
 
 
