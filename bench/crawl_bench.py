@@ -26,8 +26,16 @@ What is measured, per crawl
     (max ``VmHWM`` polled from ``/proc`` over the CLI and every descendant: the CLI runs
     ``python -m crawler.run``, the Scrapy process, as its child); CPU seconds of that process
     tree (``RUSAGE_CHILDREN`` deltas) and of this process (which serves the replica); the
-    database size; and a stage split from the request log: start-up (CLI start to first
-    request), fetching (first to last request) and finishing (last request to CLI exit).
+    database size; and a stage split from the polled process lifetimes and request log: CLI
+    start-up (to the Scrapy process being spawned), Scrapy start-up (to the first request),
+    fetching (first to last request), Scrapy shut-down (to the Scrapy process exiting) and CLI
+    wrap-up (reading the runs, writing alert messages, exiting). It also counts the kernel's
+    TCP listen-queue overflows during the crawl (``ListenOverflows`` in /proc/net/netstat,
+    machine-wide): each one is a dropped connection attempt that the client retries after
+    about one second, which shows up as a stall in "fetching".
+
+Timings on a shared machine vary from run to run (the preamble prints the load average);
+request counts, store counts and detection results are deterministic.
 
 Exit status 1 when a crawl fails (non-zero exit or a run that is not ``ok``), when the baseline
 stores fewer MOFCOM notices than the replica lists, when the steady-state or noise-only crawl
@@ -53,6 +61,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +77,8 @@ BUDGET_SECONDS = 270.0
 POLL_SECONDS = 0.02
 MIB = 1024 * 1024
 KINDS = ("new", "modified", "removed")
+SCRAPY_PROCESS = "-m crawler.run"  # the CLI's child that runs Scrapy
+CLI_PROCESS = "-m monitors"
 
 
 @dataclass(frozen=True)
@@ -88,8 +99,19 @@ STEPS = (
 
 
 @dataclass
+class ProcInfo:
+    """What polling saw of one process of the crawl tree."""
+
+    command: str
+    first_seen: float
+    last_alive: float
+    peak_kb: int = 0
+
+
+@dataclass
 class TreeWatch:
-    """Peak memory of a process tree and the timing of the replica's request log, by polling.
+    """Peak memory and lifetimes of a process tree, and the timing of the replica's request
+    log, by polling every :data:`POLL_SECONDS`.
 
     ``/proc/<pid>/task/*/children`` is not available on every kernel, so descendants are
     found by reading the parent pid of every process in ``/proc``.
@@ -98,8 +120,7 @@ class TreeWatch:
     root_pid: int
     replica: Replica
     started: float
-    peaks: dict[int, int] = field(default_factory=dict)  # pid -> VmHWM in kB
-    labels: dict[int, str] = field(default_factory=dict)
+    procs: dict[int, ProcInfo] = field(default_factory=dict)
     first_request: float | None = None
     last_request: float | None = None
     _seen_requests: int = 0
@@ -113,23 +134,31 @@ class TreeWatch:
         return self
 
     def stop(self) -> None:
-        """Take a last sample and stop polling."""
+        """Stop polling and take a last look at the request log."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
-        self._sample()
+        self._observe_requests(time.perf_counter())
 
     def _run(self) -> None:
         while not self._stop.wait(POLL_SECONDS):
-            self._sample()
+            now = time.perf_counter()
+            for pid in descendants(self.root_pid) | {self.root_pid}:
+                self._observe(pid, now)
+            self._observe_requests(now)
 
-    def _sample(self) -> None:
-        now = time.perf_counter()
-        for pid in descendants(self.root_pid) | {self.root_pid} | set(self.peaks):
-            hwm = read_vmhwm_kb(pid)
-            if hwm is not None:
-                self.peaks[pid] = max(hwm, self.peaks.get(pid, 0))
-                self.labels.setdefault(pid, read_cmdline(pid))
+    def _observe(self, pid: int, now: float) -> None:
+        hwm = read_vmhwm_kb(pid)
+        if hwm is None:  # gone, or a zombie whose memory is already released
+            return
+        command = read_cmdline(pid)
+        info = self.procs.get(pid)
+        if info is None or info.command != command:  # new, or exec'd since the fork
+            info = self.procs[pid] = ProcInfo(command, info.first_seen if info else now, now)
+        info.last_alive = now
+        info.peak_kb = max(info.peak_kb, hwm)
+
+    def _observe_requests(self, now: float) -> None:
         count = len(self.replica.requests())
         if count > self._seen_requests:
             self._seen_requests = count
@@ -139,14 +168,38 @@ class TreeWatch:
     @property
     def peak_mib(self) -> float:
         """The largest VmHWM of any process of the tree, in MiB."""
-        return max(self.peaks.values(), default=0) / 1024
+        return max((p.peak_kb for p in self.procs.values()), default=0) / 1024
+
+    def process(self, needle: str) -> ProcInfo | None:
+        """The (largest) process whose command line contains ``needle``."""
+        found = [p for p in self.procs.values() if needle in p.command]
+        return max(found, key=lambda p: p.peak_kb, default=None)
 
     def peak_of(self, needle: str) -> float:
-        """The largest VmHWM (MiB) among the processes whose command line contains ``needle``."""
-        return (
-            max((kb for pid, kb in self.peaks.items() if needle in self.labels[pid]), default=0)
-            / 1024
-        )
+        """The VmHWM (MiB) of the process whose command line contains ``needle`` (0 if unseen)."""
+        info = self.process(needle)
+        return info.peak_kb / 1024 if info else 0.0
+
+
+@dataclass(frozen=True)
+class Stages:
+    """Where a crawl's wall time went, in seconds (resolution: the polling interval)."""
+
+    cli_startup: float  # CLI start to the Scrapy process being spawned
+    scrapy_startup: float  # Scrapy process spawned to the first HTTP request
+    fetching: float  # first to last HTTP request
+    scrapy_shutdown: float  # last HTTP request to the Scrapy process exiting
+    cli_wrapup: float  # Scrapy process gone to the CLI exiting
+
+    @classmethod
+    def of(cls, watch: TreeWatch, wall: float) -> Stages:
+        """Split ``wall`` using the polled process lifetimes and request times."""
+        first = (watch.first_request or watch.started) - watch.started
+        last = (watch.last_request or watch.started) - watch.started
+        crawler = watch.process(SCRAPY_PROCESS)
+        spawned = crawler.first_seen - watch.started if crawler else first
+        exited = crawler.last_alive - watch.started if crawler else last
+        return cls(spawned, first - spawned, last - first, exited - last, wall - exited)
 
 
 @dataclass(frozen=True)
@@ -189,10 +242,9 @@ class CrawlResult:
     wall: float
     statuses: Counter[int]
     hosts: Counter[str]
-    startup: float
-    fetching: float
-    finishing: float
+    stages: Stages
     crawl_cpu: float
+    overflows: int
     replica_cpu: float
     peak_mib: float
     scrapy_peak_mib: float
@@ -253,6 +305,18 @@ def read_vmhwm_kb(pid: int) -> int | None:
         if line.startswith("VmHWM:"):
             return int(line.split()[1])
     return None
+
+
+def listen_overflows() -> int:
+    """The machine-wide count of TCP listen-queue overflows (0 when /proc does not say)."""
+    try:
+        lines = [line.split() for line in Path("/proc/net/netstat").read_text().splitlines()]
+    except OSError:
+        return 0
+    tcp_ext = [line for line in lines if line and line[0] == "TcpExt:"]
+    if len(tcp_ext) < 2 or "ListenOverflows" not in tcp_ext[0]:
+        return 0
+    return int(tcp_ext[1][tcp_ext[0].index("ListenOverflows")])
 
 
 def read_cmdline(pid: int) -> str:
@@ -379,28 +443,26 @@ def measure(replica: Replica, home: Path, logs: Path, step: Step, timeout: float
     replica.set_state(step.state)
     replica.reset_log()
     before_run = last_run_id(home)
+    overflows = listen_overflows()
     cpu_children, cpu_self = (
         cpu_seconds(resource.RUSAGE_CHILDREN),
         cpu_seconds(resource.RUSAGE_SELF),
     )
     returncode, wall, watch = run_cli(replica, home, logs, step, timeout)
     log = replica.requests()
-    first = (watch.first_request or watch.started) - watch.started
-    last = (watch.last_request or watch.started) - watch.started
     return CrawlResult(
         step=step,
         returncode=returncode,
         wall=wall,
         statuses=Counter(status for _, _, _, status in log),
         hosts=Counter(host for _, host, _, _ in log),
-        startup=first,
-        fetching=last - first,
-        finishing=wall - last,
+        stages=Stages.of(watch, wall),
         crawl_cpu=cpu_seconds(resource.RUSAGE_CHILDREN) - cpu_children,
+        overflows=listen_overflows() - overflows,
         replica_cpu=cpu_seconds(resource.RUSAGE_SELF) - cpu_self,
         peak_mib=watch.peak_mib,
-        scrapy_peak_mib=watch.peak_of("crawler.run"),
-        cli_peak_mib=watch.peak_of("-m monitors"),
+        scrapy_peak_mib=watch.peak_of(SCRAPY_PROCESS),
+        cli_peak_mib=watch.peak_of(CLI_PROCESS),
         runs=runs_after(home, before_run),
         detected=changes_after(home, before_run),
         counts=store_counts(home),
@@ -493,16 +555,20 @@ def crawl_table(results: Sequence[CrawlResult]) -> str:
 def stage_table(results: Sequence[CrawlResult]) -> str:
     """Where each crawl's wall time goes, CPU used, and peak RSS per process."""
     headers = (
-        "crawl", "start-up s", "fetching s", "finishing s", "fetch req/s",
-        "crawl CPU s", "replica CPU s", "CLI RSS MiB", "Scrapy RSS MiB",
+        "crawl", "CLI start s", "Scrapy start s", "fetching s", "Scrapy stop s", "CLI end s",
+        "fetch req/s", "listen overflows", "crawl CPU s", "replica CPU s",
+        "CLI RSS MiB", "Scrapy RSS MiB",
     )  # fmt: skip
     rows = [
         (
             r.step.name,
-            f"{r.startup:.2f}",
-            f"{r.fetching:.2f}",
-            f"{r.finishing:.2f}",
-            f"{r.requests / r.fetching:.1f}" if r.fetching > 0 else "-",
+            f"{r.stages.cli_startup:.2f}",
+            f"{r.stages.scrapy_startup:.2f}",
+            f"{r.stages.fetching:.2f}",
+            f"{r.stages.scrapy_shutdown:.2f}",
+            f"{r.stages.cli_wrapup:.2f}",
+            f"{r.requests / r.stages.fetching:.1f}" if r.stages.fetching > 0 else "-",
+            str(r.overflows),
             f"{r.crawl_cpu:.2f}",
             f"{r.replica_cpu:.2f}",
             f"{r.cli_peak_mib:.1f}",
@@ -542,14 +608,14 @@ def preamble(replica: Replica) -> str:
     """What was benchmarked, on what."""
     mofcom = len(replica.app.sites[MOFCOM_HOST].listed(1))
     mofa = replica.app.sites[MOFA_HOST]
-    import scrapy  # imported late: only for its version
-
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     return "\n".join(
         [
             f"dualwatch crawl benchmark: replica with bulk={BULK} extra notices per site, "
             f"config {CONFIG.relative_to(ROOT)}",
-            f"  Python {platform.python_version()}, Scrapy {scrapy.__version__}, "
-            f"{os.cpu_count()} CPU(s); replica served from this process on 127.0.0.1",
+            f"  Python {platform.python_version()}, Scrapy {version('scrapy')}, "
+            f"{os.cpu_count()} CPU(s), load average {load}; replica served from this process "
+            "on 127.0.0.1",
             "  download_delay = 0 (politeness pause off: figures measure dualwatch itself), "
             "concurrent_per_host = 2",
             f"  MOFCOM lists {mofcom} notices at state 1 "
@@ -572,7 +638,7 @@ def notes(results: Sequence[CrawlResult]) -> str:
             f"notices; steady-state changes: {steady.changes}",
             f"baseline: {baseline.requests} requests in {baseline.wall:.2f}s "
             f"({baseline.requests / baseline.wall:.1f} req/s overall, "
-            f"{baseline.requests / max(baseline.fetching, 1e-9):.1f} req/s while fetching)",
+            f"{baseline.requests / max(baseline.stages.fetching, 1e-9):.1f} req/s while fetching)",
             f"MOFA: the mofa-ja spider reads only the rolling index, so it stores {mofa} "
             f"releases; the {BULK} bulk releases exist only in the monthly archives it does "
             "not crawl.",

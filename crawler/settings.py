@@ -11,6 +11,9 @@ NEWSPIDER_MODULE = "crawler.spiders"
 USER_AGENT = "dualwatch/0.1 (+https://github.com/dualwatch/dualwatch)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
+# Items are written to SQLite one at a time; Scrapy's default of 100 parallel item tasks per
+# response only costs CPU (measured by bench/crawl_bench.py).
+CONCURRENT_ITEMS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.5
 DOWNLOAD_DELAY_JITTER = 0.5

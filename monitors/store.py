@@ -199,22 +199,30 @@ class Store:
 
     def refresh_notice(self, notice_id: int, fetched: FetchedNotice, now: str) -> None:
         """Update a notice's descriptive fields and validators after a successful fetch."""
-        self.db["notices"].update(notice_id, {"status": "active", **_notice_fields(fetched, now)})
+        self._update_notice(notice_id, {"status": "active", **_notice_fields(fetched, now)})
 
     def set_current_version(self, notice_id: int, version_id: int) -> None:
         """Point a notice at the version that is live now."""
-        self.db["notices"].update(notice_id, {"current_version_id": version_id})
+        self._update_notice(notice_id, {"current_version_id": version_id})
 
     def touch_notice(self, notice_id: int, now: str, listed: date | None = None) -> None:
         """Record a check that found no change (e.g. HTTP 304)."""
         fields: dict[str, Any] = {"last_checked_at": now, "last_seen_at": now}
         if listed:
             fields["listed_date"] = listed.isoformat()
-        self.db["notices"].update(notice_id, fields)
+        self._update_notice(notice_id, fields)
 
     def mark_removed(self, notice_id: int, now: str) -> None:
         """Flag a notice whose detail page answered 404/410."""
-        self.db["notices"].update(notice_id, {"status": "removed", "last_checked_at": now})
+        self._update_notice(notice_id, {"status": "removed", "last_checked_at": now})
+
+    def _update_notice(self, notice_id: int, fields: dict[str, Any]) -> None:
+        # Plain SQL on the crawl's hot path: Table.update re-reads the schema on every call.
+        assignments = ", ".join(f"{column} = ?" for column in fields)
+        with self.db.atomic():
+            self.db.execute(
+                f"UPDATE notices SET {assignments} WHERE id = ?", [*fields.values(), notice_id]
+            )
 
     # -- versions -----------------------------------------------------------------------
 

@@ -46,3 +46,17 @@ def test_runs_left_running_are_marked_aborted(tmp_path: Path) -> None:
         store.finish_run(fresh, "ok", RunStats(pages=2, errors=()), None)
         assert store.has_successful_run("s")
         assert [r.id for r in store.runs_for_batch("b1")] == [stale]
+
+
+def test_single_updates_are_committed(tmp_path: Path) -> None:
+    path = tmp_path / "dualwatch.db"
+    with Store.open(path) as store:
+        store.ensure_source("s", "S", "mofcom")
+        fetched = FetchedNotice(source="s", url="https://x/1", title="t", text="x", raw_html=b"")
+        notice_id = store.insert_notice(fetched, "2026-01-01T00:00:00+00:00")
+        store.touch_notice(notice_id, "2026-02-02T00:00:00+00:00")
+        store.mark_removed(notice_id, "2026-02-03T00:00:00+00:00")
+        assert not store.db.conn.in_transaction
+    with Store.open(path) as reopened:
+        notice = reopened.find_notice(str(notice_id))
+        assert (notice.status, notice.last_checked_at) == ("removed", "2026-02-03T00:00:00+00:00")

@@ -18,6 +18,7 @@ from tests.replica.timeline import HOSTS
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # the default backlog of 5 drops bursts of new connections
 
     def __init__(self, address: tuple[str, int], app: ReplicaApp) -> None:
         super().__init__(address, _Handler)
