@@ -9,7 +9,10 @@ All pages are synthetic; they mirror the real sites' structure, not their conten
 from tests.replica.expected import expected_changes
 from tests.replica.faults import FAULTS
 from tests.replica.server import Replica
-from tests.replica.timeline import HOSTS, MOFA_HOST, MOFCOM_HOST, STATES, TIMELINE, StateInfo
+from tests.replica.sites import hosts
+from tests.replica.timeline import MOFA_HOST, MOFCOM_HOST, STATES, TIMELINE, StateInfo
+
+HOSTS = hosts()
 
 __all__ = [
     "FAULTS",

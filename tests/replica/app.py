@@ -6,27 +6,14 @@ Independent of sockets, so the HTTP server in :mod:`tests.replica.server` stays 
 from __future__ import annotations
 
 import threading
-from typing import Protocol
 
 from tests.replica import faults
 from tests.replica.control import CONTROL_PREFIX, handle_control
-from tests.replica.model import Page
 from tests.replica.protocol import Request, Response, page_response, text_response
-from tests.replica.sites.mofa import MofaSite
-from tests.replica.sites.mofcom import MofcomSite
-from tests.replica.timeline import HOSTS, state_info
+from tests.replica.sites import Site, make_all_sites, route
+from tests.replica.timeline import state_info
 
 LogEntry = tuple[str, str, str, int]
-
-
-class Site(Protocol):
-    """What the app needs from a site."""
-
-    host: str
-
-    def respond(self, path: str, query: str, state: int, broken: bool) -> Page:
-        """The page for ``path`` at ``state``."""
-        ...
 
 
 class ReplicaApp:
@@ -39,10 +26,8 @@ class ReplicaApp:
         self.state = state
         self.bulk = bulk
         self.slow_seconds = slow_seconds
-        self.sites: dict[str, Site] = {
-            MofcomSite.host: MofcomSite(bulk),
-            MofaSite.host: MofaSite(bulk),
-        }
+        self.sites: list[Site] = make_all_sites(bulk)
+        self.hosts: tuple[str, ...] = tuple(dict.fromkeys(site.host for site in self.sites))
         self.faults: dict[str, str] = {}
         self.stopping = threading.Event()
         self._log: list[LogEntry] = []
@@ -56,9 +41,9 @@ class ReplicaApp:
     def set_fault(self, name: str | None, host: str | None = None) -> None:
         """Set (or clear with None) a fault for ``host``, or for every host when None."""
         faults.check_fault(name)
-        if host is not None and host not in HOSTS:
-            raise ValueError(f"unknown host {host!r}; known: {', '.join(HOSTS)}")
-        for target in (host,) if host else HOSTS:
+        if host is not None and host not in self.hosts:
+            raise ValueError(f"unknown host {host!r}; known: {', '.join(self.hosts)}")
+        for target in (host,) if host else self.hosts:
             if name is None:
                 self.faults.pop(target, None)
             else:
@@ -89,11 +74,11 @@ class ReplicaApp:
             self.stopping.wait(self.slow_seconds)
         if fault in faults.REPLACING_FAULTS:
             return faults.fault_response(fault, request.host, request.target)
-        site = self.sites.get(request.host)
+        site = route(self.sites, request.host, request.path)
         if site is None:
             return text_response(404, f"unknown host {request.host!r}\n")
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD", *getattr(site, "extra_methods", ())):
             return text_response(405, "method not allowed\n")
         broken = fault == faults.BROKEN_LISTING
-        page = site.respond(request.path, request.query, self.state, broken)
+        page = site.respond(request, self.state, broken)
         return page_response(page, request)

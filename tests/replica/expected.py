@@ -1,16 +1,17 @@
 """What a correct monitor should report on each transition of the timeline.
 
-Derived from the notice data, so it cannot drift from what the replica serves. URLs are the
-canonical ``https://`` URLs of the real sites (what spiders store after ``connect_to``).
+Derived from the notice data of every site, so it cannot drift from what the replica serves.
+URLs are the canonical ``https://`` URLs of the real sites (what spiders store after
+``connect_to``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tests.replica.content import mofa, mofcom
 from tests.replica.model import Notice
-from tests.replica.timeline import MOFA_HOST, MOFCOM_HOST, state_info
+from tests.replica.sites import make_all_sites
+from tests.replica.timeline import state_info
 
 Changes = dict[str, list[str]]
 
@@ -23,10 +24,10 @@ def expected_changes(state: int, bulk: int = 0) -> dict[str, Changes]:
     never counts as a modification. A release leaving MOFA's rolling index is not ``removed``.
     """
     state_info(state)
-    return {
-        MOFCOM_HOST: _changes(MOFCOM_HOST, mofcom.notices(bulk), state),
-        MOFA_HOST: _changes(MOFA_HOST, mofa.releases(bulk), state),
-    }
+    by_host: dict[str, list[Notice]] = {}
+    for site in make_all_sites(bulk):
+        by_host.setdefault(site.host, []).extend(site.monitored_notices())
+    return {host: _changes(host, notices, state) for host, notices in by_host.items()}
 
 
 def _changes(host: str, notices: Iterable[Notice], state: int) -> Changes:

@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 
 from tests.replica.app import LogEntry, ReplicaApp
 from tests.replica.protocol import Request, Response
-from tests.replica.timeline import HOSTS
 
 
 class _Server(ThreadingHTTPServer):
@@ -51,11 +50,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
-        self._send(self.server.app.handle(self._request()))
+        body = self.rfile.read(length) if length else b""
+        self._send(self.server.app.handle(self._request(body)))
 
-    def _request(self) -> Request:
+    def _request(self, body: bytes) -> Request:
         host, target = self.headers.get("Host", ""), self.path
         if target.startswith(("http://", "https://")):
             parts = urlsplit(target)
@@ -66,6 +64,8 @@ class _Handler(BaseHTTPRequestHandler):
             target=target,
             if_none_match=self.headers.get("If-None-Match"),
             if_modified_since=self.headers.get("If-Modified-Since"),
+            headers=tuple(self.headers.items()),
+            body=body,
         )
 
     def _send(self, response: Response) -> None:
@@ -134,7 +134,7 @@ class Replica:
     @property
     def connect_to(self) -> str:
         """``host=127.0.0.1:PORT`` pairs for the crawler's ``connect_to`` setting."""
-        return ",".join(f"{host}=127.0.0.1:{self.port}" for host in HOSTS)
+        return ",".join(f"{host}=127.0.0.1:{self.port}" for host in self.app.hosts)
 
     @property
     def state(self) -> int:

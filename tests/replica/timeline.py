@@ -14,7 +14,6 @@ JST = timezone(timedelta(hours=9), "JST")
 
 MOFCOM_HOST = "www.mofcom.gov.cn"
 MOFA_HOST = "www.mofa.go.jp"
-HOSTS = (MOFCOM_HOST, MOFA_HOST)
 
 
 @dataclass(frozen=True)

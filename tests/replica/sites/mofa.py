@@ -12,6 +12,7 @@ from itertools import groupby
 from tests.replica.content import mofa as content
 from tests.replica.model import MofaRelease, Page
 from tests.replica.noise import Noise
+from tests.replica.protocol import Request
 from tests.replica.render import render, tiny_pdf
 from tests.replica.timeline import JST, MOFA_HOST, state_info
 
@@ -26,6 +27,7 @@ class MofaSite:
     """Answers requests for www.mofa.go.jp at a given state."""
 
     host = MOFA_HOST
+    prefixes = ("/",)
 
     def __init__(self, bulk: int = 0) -> None:
         self.releases = content.releases(bulk)
@@ -33,13 +35,18 @@ class MofaSite:
         self._attachments = {a.path: r for r in self.releases for a in r.attachments}
         self._pages: dict[tuple[int, bool, str], Page] = {}
 
-    def respond(self, path: str, query: str, state: int, broken: bool) -> Page:
-        """The page for ``path``; ``broken`` switches listings to another layout."""
+    def respond(self, request: Request, state: int, broken: bool) -> Page:
+        """The page for the request; ``broken`` switches listings to another layout."""
+        path = request.path
         key = (state, broken, path)
         page = self._pages.get(key)
         if page is None:
             page = self._pages[key] = self._route(path, state, broken)
         return page
+
+    def monitored_notices(self) -> list[MofaRelease]:
+        """Every release a monitor of this site should find (for expected changes)."""
+        return list(self.releases)
 
     def index_releases(self, state: int) -> list[MofaRelease]:
         """Releases on the rolling index at ``state``, newest first."""
@@ -156,3 +163,8 @@ def _days(releases: list[MofaRelease]) -> list[tuple[str, list[MofaRelease]]]:
 
 def _day_label(day: date) -> str:
     return f"{day.month}月{day.day}日付"
+
+
+def make_sites(bulk: int) -> list[MofaSite]:
+    """The sites this module serves (see :mod:`tests.replica.sites`)."""
+    return [MofaSite(bulk)]

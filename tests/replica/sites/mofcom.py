@@ -18,6 +18,7 @@ from markupsafe import Markup
 from tests.replica.content import mofcom as content
 from tests.replica.model import MofcomNotice, Page
 from tests.replica.noise import Noise
+from tests.replica.protocol import Request
 from tests.replica.render import render, tiny_pdf
 from tests.replica.timeline import CST, MOFCOM_HOST, state_info
 
@@ -43,6 +44,7 @@ class MofcomSite:
     """Answers requests for www.mofcom.gov.cn at a given state."""
 
     host = MOFCOM_HOST
+    prefixes = ("/",)
 
     def __init__(self, bulk: int = 0) -> None:
         self.notices = content.notices(bulk)
@@ -54,8 +56,9 @@ class MofcomSite:
         self._trace = random.Random("dualwatch-replica|mofcom-trace")
         self._trace_lock = threading.Lock()
 
-    def respond(self, path: str, query: str, state: int, broken: bool) -> Page:
-        """The page for ``path``; ``broken`` switches the listing to another layout."""
+    def respond(self, request: Request, state: int, broken: bool) -> Page:
+        """The page for the request; ``broken`` switches the listing to another layout."""
+        path, query = request.path, request.query
         if path == UNIT_API:
             return self._api(parse_qs(query), state, broken)
         key = (state, path)
@@ -63,6 +66,10 @@ class MofcomSite:
         if page is None:
             page = self._pages[key] = self._route(path, state)
         return page
+
+    def monitored_notices(self) -> list[MofcomNotice]:
+        """Every notice a monitor of this site should find (for expected changes)."""
+        return list(self.notices)
 
     def listed(self, state: int) -> list[MofcomNotice]:
         """Notices in the 政策发布 listing at ``state``, newest first."""
@@ -207,3 +214,8 @@ def _issued(notice: MofcomNotice) -> str:
 
 def _cst(moment: datetime) -> datetime:
     return moment.replace(tzinfo=CST)
+
+
+def make_sites(bulk: int) -> list[MofcomSite]:
+    """The sites this module serves (see :mod:`tests.replica.sites`)."""
+    return [MofcomSite(bulk)]
