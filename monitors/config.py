@@ -19,7 +19,20 @@ from monitors.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_NAME = Path("config") / "dualwatch.toml"
-KNOWN_SPIDERS = ("mofcom", "mofa-ja")
+SPIDER_DIR = PROJECT_ROOT / "crawler" / "spiders"
+
+
+def known_spiders() -> frozenset[str]:
+    """Spider names available in crawler/spiders (module ``mofa_ja.py`` = spider ``mofa-ja``).
+
+    Read from file names so the configuration can be validated without importing Scrapy; a
+    test checks the convention against Scrapy's own spider list.
+    """
+    return frozenset(
+        path.stem.replace("_", "-")
+        for path in SPIDER_DIR.glob("*.py")
+        if path.stem not in ("__init__", "base")
+    )
 
 
 @dataclass(frozen=True)
@@ -242,8 +255,9 @@ def _source(name: str, values: Mapping[str, Any]) -> SourceConfig:
     common = {k: v for k, v in values.items() if k in _SOURCE_FIELDS}
     options = {k: v for k, v in values.items() if k not in _SOURCE_FIELDS}
     spider = common.pop("spider", name)
-    if spider not in KNOWN_SPIDERS:
-        raise ConfigError(f"[sources.{name}]: unknown spider {spider!r}")
+    if spider not in known_spiders():
+        known = ", ".join(sorted(known_spiders()))
+        raise ConfigError(f"[sources.{name}]: unknown spider {spider!r} (known: {known})")
     for required in ("hosts", "listing_url"):
         if required not in common:
             raise ConfigError(f"[sources.{name}]: missing {required!r}")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from monitors.config import load_config, parse_connect_to
+from monitors.config import known_spiders, load_config, parse_connect_to
 from monitors.errors import ConfigError
 from tests.conftest import REPLICA_CONFIG, ROOT, write_config
 
@@ -76,3 +78,14 @@ def test_extends_loop_is_detected(tmp_path: Path) -> None:
     (tmp_path / "b.toml").write_text('extends = "a.toml"\n')
     with pytest.raises(ConfigError, match="loops"):
         load_config(tmp_path / "a.toml")
+
+
+def test_spider_names_follow_the_module_name_convention() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "scrapy", "list"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert set(out.stdout.split()) == known_spiders()
