@@ -58,6 +58,14 @@ TIMELINE: dict[int, StateInfo] = {
         datetime(2026, 1, 9, 20, 0, tzinfo=JST),
         "One MOFCOM detail page (2025-12-26 通知) answers 404 but stays listed; new noise.",
     ),
+    5: StateInfo(
+        5,
+        date(2026, 2, 25),
+        datetime(2026, 2, 25, 20, 0, tzinfo=JST),
+        "As of 2026-02-25: MOFCOM 2026 Nos. 11 and 12 (20 Japanese entities to the control "
+        "and watch lists, 2026-02-24) and the spokesperson's Q&A appear on the MOFCOM sites; "
+        "MOFA protests (2026-02-24); the MOFA index window rolls to late January/February.",
+    ),
 }
 
 STATES: tuple[int, ...] = tuple(TIMELINE)
