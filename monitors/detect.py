@@ -3,7 +3,9 @@
 The rules (urlwatch-style: retrieve → normalise → compare with history → classify):
 
 * a notice never seen before is ``new`` — except during a source's baseline crawl, which
-  records everything and reports nothing;
+  records everything and reports nothing, and except when it is another copy (another site,
+  another language) of a document already known by its number: copies join that document
+  silently, so one announcement alerts once;
 * a notice whose normalised title, body or attachment list differs from its current version
   is ``modified``, with a stored diff; content identical to *any* earlier version is a
   flip-back, which re-points the notice at that version and is not news again;
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from monitors.diff import TextDiff, diff_texts, render_unified
+from monitors.docnumber import parse_doc_number
 from monitors.models import FetchedNotice
 from monitors.normalize import content_hash, normalize_text
 from monitors.store import Store, utcnow
@@ -30,9 +33,15 @@ log = logging.getLogger(__name__)
 class Outcome:
     """What recording one fetch did."""
 
-    kind: str  # new | modified | removed | unchanged | reverted | baseline | not_modified
+    kind: str  # new | modified | removed | unchanged | reverted | baseline | copy | not_modified
     notice_id: int
     change_id: int | None = None
+
+
+def document_identity(fetched: FetchedNotice) -> str | None:
+    """The identity shared by every copy of the same numbered document (None: unnumbered)."""
+    number = parse_doc_number(fetched.doc_number) if fetched.doc_number else None
+    return number.identity if number else None
 
 
 def fingerprint(fetched: FetchedNotice) -> str:
@@ -86,6 +95,7 @@ def record_gone(store: Store, source: str, url: str, *, run_id: int | None, stat
             return Outcome("unchanged", notice_id)
         store.mark_removed(notice_id, now)
         change_id = store.insert_change(
+            document_id=row["document_id"],
             notice_id=notice_id,
             run_id=run_id,
             kind="removed",
@@ -109,12 +119,17 @@ def _record_new(
     baseline: bool,
     now: str,
 ) -> Outcome:
-    notice_id = store.insert_notice(fetched, now)
+    document_id, created = store.ensure_document(document_identity(fetched), fetched, now)
+    notice_id = store.insert_notice(fetched, now, document_id)
     version_id = store.insert_version(notice_id, run_id, fetched, digest, now)
     store.set_current_version(notice_id, version_id)
     if baseline:
         return Outcome("baseline", notice_id)
+    if not created:
+        log.info("%s is another copy of document %s", fetched.url, document_id)
+        return Outcome("copy", notice_id)
     change_id = store.insert_change(
+        document_id=document_id,
         notice_id=notice_id,
         run_id=run_id,
         kind="new",
@@ -147,6 +162,7 @@ def _record_modified(
         else None
     )
     change_id = store.insert_change(
+        document_id=store.notice_row(fetched.source, fetched.url)["document_id"],
         notice_id=notice_id,
         run_id=run_id,
         kind="modified",

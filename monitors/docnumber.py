@@ -56,6 +56,16 @@ class DocNumber:
         """Stable identity string, e.g. ``商务部+海关总署/公告/2025/57``."""
         return f"{'+'.join(self.issuers)}/{self.kind}/{self.year}/{self.number}"
 
+    @property
+    def identity(self) -> str:
+        """What makes two pages the same document: lead issuer, kind, year and number.
+
+        Joint announcements are numbered in the lead issuer's series (商务部 海关总署公告2025年
+        第57号 is MOFCOM's No. 57), and copies on other sites or in English often name only the
+        lead issuer, so co-issuers are left out: ``商务部/公告/2025/57``.
+        """
+        return f"{self.issuers[0]}/{self.kind}/{self.year}/{self.number}"
+
     def __str__(self) -> str:
         """Canonical Chinese form, e.g. ``商务部令2025年第6号``."""
         return f"{' '.join(self.issuers)}{self.kind}{self.year}年第{self.number}号"

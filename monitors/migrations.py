@@ -124,3 +124,43 @@ def m001_initial(db: Database) -> None:
         foreign_keys=[("change_id", "changes", "id")],
     )
     db["deliveries"].create_index(["change_id", "recipient", "transport"], unique=True)
+
+
+@migrations()
+def m002_documents(db: Database) -> None:
+    """Documents: one per announcement, however many URLs and languages carry it."""
+    db["documents"].create(
+        {
+            "id": int,
+            "doc_key": str,
+            "doc_number": str,
+            "title": str,
+            "issuer": str,
+            "published": str,
+            "first_seen_at": str,
+        },
+        pk="id",
+    )
+    db["documents"].create_index(["doc_key"], unique=True)
+    db["notices"].add_column("document_id", int)
+    db["notices"].create_index(["document_id"])
+    db["changes"].add_column("document_id", int)
+    for notice in list(db.query("SELECT * FROM notices ORDER BY id")):
+        document_id = (
+            db["documents"]
+            .insert(
+                {
+                    "doc_key": None,
+                    "doc_number": notice["doc_number"],
+                    "title": notice["title"],
+                    "issuer": notice["issuer"],
+                    "published": notice["published"],
+                    "first_seen_at": notice["first_seen_at"],
+                }
+            )
+            .last_pk
+        )
+        db.execute("UPDATE notices SET document_id = ? WHERE id = ?", [document_id, notice["id"]])
+        db.execute(
+            "UPDATE changes SET document_id = ? WHERE notice_id = ?", [document_id, notice["id"]]
+        )

@@ -77,6 +77,7 @@ class Notice:
     first_seen_at: str
     last_seen_at: str | None
     last_checked_at: str | None
+    document_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ class Change:
     version_id: int | None
     previous_version_id: int | None
     diff: str | None
+    document_id: int | None = None
 
     def as_json_dict(self) -> dict[str, Any]:
         """The fields `dualwatch changes --json` prints."""
@@ -122,6 +124,7 @@ class Change:
             "title": self.title,
             "detected_at": self.detected_at,
             "notice_id": self.notice_id,
+            "document_id": self.document_id,
             "run_id": self.run_id,
         }
 

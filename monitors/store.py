@@ -184,18 +184,57 @@ class Store:
         row = self._one("SELECT count(*) AS n FROM notices WHERE source = ?", [source])
         return int(row["n"]) if row else 0
 
-    def insert_notice(self, fetched: FetchedNotice, now: str) -> int:
-        """Store a notice seen for the first time; return its id."""
+    def insert_notice(
+        self, fetched: FetchedNotice, now: str, document_id: int | None = None
+    ) -> int:
+        """Store a notice (one URL) seen for the first time; return its id."""
         table = self.db["notices"].insert(
             {
                 "source": fetched.source,
                 "url": fetched.url,
                 "status": "active",
                 "first_seen_at": now,
+                "document_id": document_id,
                 **_notice_fields(fetched, now),
             }
         )
         return int(table.last_pk)
+
+    def ensure_document(
+        self, identity: str | None, fetched: FetchedNotice, now: str
+    ) -> tuple[int, bool]:
+        """The document ``identity`` names (created if new); returns (id, created).
+
+        Without an identity (no document number) every notice is a document of its own.
+        """
+        if identity is not None:
+            row = self._one("SELECT id FROM documents WHERE doc_key = ?", [identity])
+            if row:
+                return int(row["id"]), False
+        cursor = self.db.execute(
+            "INSERT OR IGNORE INTO documents "
+            "(doc_key, doc_number, title, issuer, published, first_seen_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                identity,
+                fetched.doc_number,
+                fetched.title,
+                fetched.issuer,
+                fetched.published.isoformat() if fetched.published else None,
+                now,
+            ],
+        )
+        if cursor.rowcount == 1:
+            return int(cursor.lastrowid), True
+        row = self._one("SELECT id FROM documents WHERE doc_key = ?", [identity])
+        if row is None:
+            raise StoreError(f"document {identity!r} vanished while being created")
+        return int(row["id"]), False
+
+    def copies_of(self, document_id: int) -> list[Notice]:
+        """Every notice (URL) that carries one document, oldest first."""
+        rows = self._all("SELECT * FROM notices WHERE document_id = ? ORDER BY id", [document_id])
+        return [_notice(r) for r in rows]
 
     def refresh_notice(self, notice_id: int, fetched: FetchedNotice, now: str) -> None:
         """Update a notice's descriptive fields and validators after a successful fetch."""
@@ -357,6 +396,7 @@ def _notice_fields(fetched: FetchedNotice, now: str) -> dict[str, Any]:
 def _notice(row: dict[str, Any]) -> Notice:
     return Notice(
         id=row["id"],
+        document_id=row.get("document_id"),
         source=row["source"],
         url=row["url"],
         title=row["title"],
@@ -401,6 +441,7 @@ def _change(row: dict[str, Any]) -> Change:
         version_id=row["version_id"],
         previous_version_id=row["previous_version_id"],
         diff=row["diff"],
+        document_id=row.get("document_id"),
     )
 
 

@@ -103,3 +103,52 @@ def test_removed_only_once(store: Store) -> None:
 def test_gone_for_unknown_notice_is_an_error(store: Store) -> None:
     with pytest.raises(LookupError):
         detect.record_gone(store, "mofcom", URL, run_id=None, status=404)
+
+
+def copy(source: str, url: str, number: str, text: str = "第一条 禁止出口。") -> FetchedNotice:
+    return FetchedNotice(source=source, url=url, title=f"{number} 公告", text=text,
+                         raw_html=b"", doc_number=number)  # fmt: skip
+
+
+WWW = "https://www.mofcom.gov.cn/zcfb/zgdwjjmywg/art/2026/art_5eb791b008284131855c37cc70d84e26.html"
+ECL = "https://exportcontrol.mofcom.gov.cn/article/zcfg/gnzcfg/zcfggzqd/202601/1206.html"
+EN = "https://english.mofcom.gov.cn/Policies/AnnouncementsOrders/art/2026/art_x.html"
+
+
+def test_one_document_on_several_urls_alerts_once(store: Store) -> None:
+    for source in ("mofcom-ecl", "mofcom-en"):
+        store.ensure_source(source, source, source)
+    first = detect.record_fetch(store, copy("mofcom", WWW, "商务部公告2026年第1号"),
+                                run_id=None, baseline=False)  # fmt: skip
+    second = detect.record_fetch(store, copy("mofcom-ecl", ECL, "商务部公告2026年第1号"),
+                                 run_id=None, baseline=False)  # fmt: skip
+    third = detect.record_fetch(store, copy("mofcom-en", EN, "商务部 海关总署公告2026年第1号"),
+                                run_id=None, baseline=False)  # fmt: skip
+    assert (first.kind, second.kind, third.kind) == ("new", "copy", "copy")
+    [change] = store.list_changes()
+    copies = store.copies_of(change.document_id)
+    assert [c.url for c in copies] == [WWW, ECL, EN]
+
+    revised = copy(
+        "mofcom-ecl", ECL, "商务部公告2026年第1号", text="第一条 禁止出口。第二条 新增。"
+    )
+    outcome = detect.record_fetch(store, revised, run_id=None, baseline=False)
+    assert outcome.kind == "modified"
+    assert store.get_change(outcome.change_id).document_id == change.document_id
+
+
+def test_copy_seen_first_in_another_sources_baseline_is_not_news(store: Store) -> None:
+    store.ensure_source("mofcom-ecl", "ECL", "mofcom-ecl")
+    detect.record_fetch(store, copy("mofcom-ecl", ECL, "商务部公告2026年第1号"), run_id=None,
+                        baseline=True)  # fmt: skip
+    later = detect.record_fetch(store, copy("mofcom", WWW, "商务部公告2026年第1号"),
+                                run_id=None, baseline=False)  # fmt: skip
+    assert later.kind == "copy"
+    assert store.list_changes() == []
+
+
+def test_unnumbered_notices_are_separate_documents(store: Store) -> None:
+    a = replace(notice(), url=URL + "?a", doc_number=None)
+    b = replace(notice(), url=URL + "?b", doc_number=None)
+    kinds = [detect.record_fetch(store, n, run_id=None, baseline=False).kind for n in (a, b)]
+    assert kinds == ["new", "new"]
