@@ -46,6 +46,8 @@ class CrawlSettings:
     retry_backoff_base: float = 2.0
     retry_backoff_max: float = 60.0
     max_download_bytes: int = 10_000_000
+    download_attachments: bool = True
+    max_attachment_bytes: int = 25_000_000
     obey_robots: bool = True
     contact_url: str = "https://github.com/dualwatch/dualwatch"
     crawl_timeout: float = 1800.0

@@ -22,7 +22,7 @@ from datetime import date
 
 from monitors.diff import TextDiff, diff_texts, render_unified
 from monitors.docnumber import parse_doc_number
-from monitors.models import FetchedNotice
+from monitors.models import Attachment, FetchedNotice, Version
 from monitors.normalize import content_hash, normalize_text
 from monitors.store import Store, utcnow
 
@@ -57,6 +57,8 @@ def record_fetch(
     now = utcnow()
     digest = fingerprint(fetched)
     with store.atomic():
+        for file in fetched.files:
+            store.save_file(file, now)
         row = store.notice_row(fetched.source, fetched.url)
         if row is None:
             return _record_new(store, fetched, digest, run_id=run_id, baseline=baseline, now=now)
@@ -156,11 +158,7 @@ def _record_modified(
     previous = store.get_version(previous_id) if previous_id else None
     version_id = store.insert_version(notice_id, run_id, fetched, digest, now)
     store.set_current_version(notice_id, version_id)
-    diff = (
-        change_diff(previous.title, previous.text, previous.attachments, fetched)
-        if previous
-        else None
-    )
+    diff = change_diff(store, previous, fetched) if previous else None
     change_id = store.insert_change(
         document_id=store.notice_row(fetched.source, fetched.url)["document_id"],
         notice_id=notice_id,
@@ -177,21 +175,46 @@ def _record_modified(
     return Outcome("modified", notice_id, change_id)
 
 
-def change_diff(old_title: str, old_text: str, old_attachments: tuple, new: FetchedNotice) -> str:
+def change_diff(store: Store, previous: Version, new: FetchedNotice) -> str:
     """The stored form of a modification: title and body diffs plus attachment changes."""
-    old_set = {a.canonical() for a in old_attachments}
-    new_set = {a.canonical() for a in new.attachments}
+    old_urls = {a.url: a for a in previous.attachments}
+    new_urls = {a.url: a for a in new.attachments}
     payload = {
-        "title": json.loads(diff_texts(old_title, new.title).to_json())
-        if normalize_text(old_title) != normalize_text(new.title)
+        "title": _diff_json(previous.title, new.title)
+        if normalize_text(previous.title) != normalize_text(new.title)
         else None,
-        "body": json.loads(diff_texts(old_text, new.text).to_json()),
+        "body": _diff_json(previous.text, new.text),
         "attachments": {
-            "added": sorted(new_set - old_set),
-            "removed": sorted(old_set - new_set),
+            "added": sorted(a.canonical() for u, a in new_urls.items() if u not in old_urls),
+            "removed": sorted(a.canonical() for u, a in old_urls.items() if u not in new_urls),
+            "changed": [
+                _attachment_change(store, old_urls[url], attachment)
+                for url, attachment in new_urls.items()
+                if url in old_urls and old_urls[url].canonical() != attachment.canonical()
+            ],
         },
     }
     return json.dumps(payload, ensure_ascii=False)
+
+
+def _diff_json(old: str, new: str) -> dict:
+    return json.loads(diff_texts(old, new).to_json())
+
+
+def _attachment_change(store: Store, old: Attachment, new: Attachment) -> dict:
+    """How one attachment changed: name, hash and size, and a diff of its extracted text."""
+    old_file = store.file_info(old.sha256) if old.sha256 else None
+    new_file = store.file_info(new.sha256) if new.sha256 else None
+    text_diff = None
+    if old_file and new_file and (old_file["text"] or new_file["text"]):
+        text_diff = _diff_json(old_file["text"] or "", new_file["text"] or "")
+    return {
+        "url": new.url,
+        "name": [old.name, new.name],
+        "sha256": [old.sha256, new.sha256],
+        "size": [old.size, new.size],
+        "text": text_diff,
+    }
 
 
 def format_change_diff(change_diff: str | None) -> str:
@@ -211,4 +234,18 @@ def format_change_diff(change_diff: str | None) -> str:
     attachments = payload.get("attachments") or {}
     for label, key in (("+", "added"), ("-", "removed")):
         parts.extend(f"Attachment {label} {line}" for line in attachments.get(key, []))
+    for changed in attachments.get("changed", []):
+        parts.append(_format_attachment_change(changed))
     return "\n\n".join(parts) if parts else "(no visible difference)"
+
+
+def _format_attachment_change(changed: dict) -> str:
+    old_size, new_size = changed["size"]
+    header = (
+        f"Attachment changed: {changed['name'][1]} <{changed['url']}> "
+        f"({old_size} → {new_size} bytes)"
+    )
+    if not changed.get("text"):
+        return header + "\n  (no extractable text to compare)"
+    text = TextDiff.from_json(json.dumps(changed["text"], ensure_ascii=False))
+    return header + "\n" + (render_unified(text) if not text.is_empty else "  (same text)")

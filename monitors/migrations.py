@@ -164,3 +164,25 @@ def m002_documents(db: Database) -> None:
         db.execute(
             "UPDATE changes SET document_id = ? WHERE notice_id = ?", [document_id, notice["id"]]
         )
+
+
+@migrations()
+def m003_files(db: Database) -> None:
+    """Downloaded attachments (by content hash) and the latest state of each attachment URL."""
+    db["files"].create(
+        {
+            "sha256": str,
+            "size": int,
+            "content_type": str,
+            "text": str,
+            "extractor": str,
+            "error": str,
+            "raw": bytes,
+            "first_seen_at": str,
+        },
+        pk="sha256",
+    )
+    db["file_urls"].create(
+        {"url": str, "sha256": str, "etag": str, "last_modified": str, "fetched_at": str},
+        pk="url",
+    )

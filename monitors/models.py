@@ -13,14 +13,34 @@ CHANGE_KINDS = ("new", "modified", "removed")
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file linked from a notice (name as shown, absolute URL)."""
+    """A file linked from a notice: name as shown, absolute URL and, once downloaded, its
+    content hash, size and type."""
 
     name: str
     url: str
+    sha256: str | None = None
+    size: int | None = None
+    content_type: str | None = None
 
     def canonical(self) -> str:
-        """A stable one-line form used in content hashes."""
-        return f"{self.name}\t{self.url}"
+        """A stable one-line form used in content hashes (a changed file changes it)."""
+        return f"{self.name}\t{self.url}\t{self.sha256 or ''}"
+
+
+@dataclass(frozen=True)
+class FetchedFile:
+    """A downloaded attachment with its extracted text."""
+
+    url: str
+    sha256: str
+    size: int
+    content_type: str | None
+    data: bytes
+    text: str
+    extractor: str | None
+    error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +58,7 @@ class FetchedNotice:
     issuer: str | None = None
     listed_date: date | None = None
     attachments: tuple[Attachment, ...] = ()
+    files: tuple[FetchedFile, ...] = ()
     metadata: dict[str, Any] = field(default_factory=dict)
     http_status: int = 200
     etag: str | None = None

@@ -22,6 +22,7 @@ from monitors.migrations import migrations
 from monitors.models import (
     Attachment,
     Change,
+    FetchedFile,
     FetchedNotice,
     KnownNotice,
     Notice,
@@ -313,6 +314,46 @@ class Store:
         if row is None:
             raise StoreError(f"no version {version_id}")
         return zlib.decompress(row["raw_html"])
+
+    # -- attachment files ---------------------------------------------------------------
+
+    def save_file(self, fetched: FetchedFile, now: str) -> None:
+        """Store a downloaded attachment (once per content) and its URL's latest state."""
+        self.db.execute(
+            "INSERT OR IGNORE INTO files "
+            "(sha256, size, content_type, text, extractor, error, raw, first_seen_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                fetched.sha256,
+                fetched.size,
+                fetched.content_type,
+                fetched.text,
+                fetched.extractor,
+                fetched.error,
+                zlib.compress(fetched.data, 6),
+                now,
+            ],
+        )
+        self.db.execute(
+            "INSERT OR REPLACE INTO file_urls (url, sha256, etag, last_modified, fetched_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [fetched.url, fetched.sha256, fetched.etag, fetched.last_modified, now],
+        )
+
+    def file_for_url(self, url: str) -> dict[str, Any] | None:
+        """The latest known file behind an attachment URL (hash, size, type, validators)."""
+        return self._one(
+            "SELECT u.url, u.sha256, u.etag, u.last_modified, f.size, f.content_type "
+            "FROM file_urls u JOIN files f ON f.sha256 = u.sha256 WHERE u.url = ?",
+            [url],
+        )
+
+    def file_info(self, sha256: str) -> dict[str, Any] | None:
+        """Size, type, extracted text and extraction error of a stored file."""
+        return self._one(
+            "SELECT sha256, size, content_type, text, extractor, error FROM files WHERE sha256 = ?",
+            [sha256],
+        )
 
     # -- changes ------------------------------------------------------------------------
 

@@ -8,11 +8,17 @@ import json
 from collections import defaultdict
 
 from tests.conftest import Dualwatch
-from tests.replica import MOFA_HOST, MOFCOM_HOST, expected_changes
+from tests.replica import MOFA_HOST, MOFCOM_HOST
+from tests.replica import expected_changes as all_expected_changes
 
 JAPAN_NO1 = (
     "https://www.mofcom.gov.cn/zcfb/zgdwjjmywg/art/2026/art_5eb791b008284131855c37cc70d84e26.html"
 )
+
+
+def expected_changes(state: int) -> dict[str, dict[str, list[str]]]:
+    """What the two sources of the replica config (mofcom, mofa-ja) should report."""
+    return all_expected_changes(state, sites=("mofcom", "mofa"))
 
 
 def detected(dw: Dualwatch, since_id: int = 0) -> dict[str, dict[str, list[str]]]:
@@ -168,3 +174,33 @@ def test_server_errors_are_retried_then_recorded(dualwatch: Dualwatch) -> None:
 def test_unknown_source_is_a_usage_error(dualwatch: Dualwatch) -> None:
     result = dualwatch.run("crawl", "nosuchsource", check=2)
     assert "unknown source 'nosuchsource'" in result.stderr
+
+
+REVISED_85 = (
+    "https://www.mofcom.gov.cn/zwgk/zcfb/art/2025/art_d7507c40739d6b87c152102ce5c2a158.html"
+)
+
+
+def test_attachments_are_downloaded_and_a_corrected_annex_is_a_modification(
+    dualwatch: Dualwatch,
+) -> None:
+    dualwatch.run("crawl", "mofcom")
+    with dualwatch.store() as store:
+        notice = store.find_notice(REVISED_85)
+        [annex, _second] = store.get_version(notice.current_version_id).attachments
+        assert annex.sha256 and annex.size and annex.content_type == "application/pdf"
+        assert "replica attachment" in store.file_info(annex.sha256)["text"]
+    dualwatch.replica.set_state(2)
+    dualwatch.run("crawl", "mofcom")
+    seen = change_count(dualwatch)
+    dualwatch.replica.reset_log()
+    dualwatch.replica.set_state(5)
+    dualwatch.run("crawl", "mofcom")
+    later = [json.loads(line) for line in dualwatch.run("changes", "--json").stdout.splitlines()]
+    [change] = [c for c in later if c["id"] > seen and c["kind"] == "modified"]
+    assert change["url"] == REVISED_85
+    shown = dualwatch.run("diff", str(change["id"])).stdout
+    assert "Attachment changed: 附件1.2026年出口许可证管理货物目录.pdf" in shown
+    assert "corrected: 44 goods" in shown
+    pdf_requests = [r for r in dualwatch.replica.requests() if r[2].endswith(".pdf")]
+    assert {status for *_, status in pdf_requests} == {200, 304}  # the other annex: unchanged

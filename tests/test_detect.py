@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from monitors import detect
-from monitors.models import Attachment, FetchedNotice
+from monitors.models import Attachment, FetchedFile, FetchedNotice
 from monitors.store import Store
 
 URL = "https://www.mofcom.gov.cn/zwgk/zcfb/art/2026/art_0001.html"
@@ -152,3 +153,37 @@ def test_unnumbered_notices_are_separate_documents(store: Store) -> None:
     b = replace(notice(), url=URL + "?b", doc_number=None)
     kinds = [detect.record_fetch(store, n, run_id=None, baseline=False).kind for n in (a, b)]
     assert kinds == ["new", "new"]
+
+
+def pdf_version(text: str) -> tuple[Attachment, FetchedFile]:
+    data = text.encode()
+    sha = hashlib.sha256(data).hexdigest()
+    url = "https://www.mofcom.gov.cn/files/list.pdf"
+    file = FetchedFile(url=url, sha256=sha, size=len(data), content_type="application/pdf",
+                       data=data, text=text, extractor="pdf")  # fmt: skip
+    return Attachment("附件1.管控名单.pdf", url, sha, len(data), "application/pdf"), file
+
+
+def test_changed_attachment_content_is_a_modification_with_a_text_diff(store: Store) -> None:
+    attachment, file = pdf_version("1.三菱重工业株式会社\n2.TDK株式会社")
+    detect.record_fetch(store, notice(attachments=(attachment,), files=(file,)), run_id=None,
+                        baseline=True)  # fmt: skip
+    attachment2, file2 = pdf_version("1.三菱重工业株式会社\n2.TDK株式会社\n3.SUBARU株式会社")
+    outcome = detect.record_fetch(
+        store, notice(attachments=(attachment2,), files=(file2,)), run_id=None, baseline=False
+    )
+    assert outcome.kind == "modified"
+    diff = store.get_change(outcome.change_id).diff
+    [changed] = json.loads(diff)["attachments"]["changed"]
+    assert changed["sha256"] == [attachment.sha256, attachment2.sha256]
+    rendered = detect.format_change_diff(diff)
+    assert "Attachment changed: 附件1.管控名单.pdf" in rendered
+    assert "+ 3.SUBARU株式会社" in rendered
+    assert store.file_info(attachment2.sha256)["text"].endswith("SUBARU株式会社")
+
+
+def test_same_attachment_downloaded_again_is_not_a_change(store: Store) -> None:
+    attachment, file = pdf_version("附件内容")
+    first = notice(attachments=(attachment,), files=(file,))
+    detect.record_fetch(store, first, run_id=None, baseline=True)
+    assert detect.record_fetch(store, first, run_id=None, baseline=False).kind == "unchanged"

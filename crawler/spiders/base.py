@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import date, timedelta
 from functools import wraps
 from typing import TYPE_CHECKING, Any
@@ -18,11 +18,12 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from parsel import Selector
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, DownloadTimeoutError, IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
+from crawler.attachments import DOWNLOAD_ERRORS, with_attachment_files
 from crawler.context import apply_crawl_settings, config_from_settings
 from crawler.items import GoneItem, ListedNotice, NoticeItem, NotModifiedItem
 from crawler.middlewares import ENCODING_ERROR_META
@@ -163,10 +164,12 @@ class DualwatchSpider(scrapy.Spider):
             self.fail(kind, request.url, f"HTTP {status}")
         elif failure.check(IgnoreRequest):
             self.fail("ignored", request.url, f"request not made: {failure.value}")
-        elif failure.check(TimeoutError, TCPTimedOutError):
+        elif failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
             self.fail("network", request.url, "timed out")
-        elif failure.check(DNSLookupError):
+        elif failure.check(DNSLookupError, CannotResolveHostError):
             self.fail("network", request.url, "DNS lookup failed")
+        elif failure.check(*DOWNLOAD_ERRORS):
+            self.fail("network", request.url, f"{failure.type.__name__}: {failure.value}")
         else:
             self.fail("network", request.url, f"{failure.type.__name__}: {failure.value}")
 
@@ -262,18 +265,31 @@ class DualwatchSpider(scrapy.Spider):
 
     # -- detail pages ---------------------------------------------------------------------
 
-    @guarded("parse")
-    def parse_detail(self, response: Response, entry: ListedNotice) -> Iterator[Any]:
-        """Turn a detail response into a NoticeItem, NotModifiedItem or GoneItem."""
-        known = entry.url in self.known
+    async def parse_detail(self, response: Response, entry: ListedNotice) -> AsyncIterator[Any]:
+        """Turn a detail response into a NoticeItem (with its attachments downloaded),
+        NotModifiedItem or GoneItem; record a failure instead when the page is unusable."""
+        try:
+            self.check_page(response)
+            item = self.detail_item(response, entry)
+            if isinstance(item, NoticeItem):
+                item = NoticeItem(await with_attachment_files(self, item.notice))
+        except SourceBlockedError as exc:
+            self.fail("blocked", response.url, str(exc))
+            return
+        except ParseError as exc:
+            self.fail("parse", response.url, str(exc))
+            return
+        yield item
+
+    def detail_item(self, response: Response, entry: ListedNotice) -> Any:
+        """The item a detail response stands for (before attachments are downloaded)."""
         if response.status == 304:
-            yield NotModifiedItem(self.source.name, entry.url, entry.listed_date)
-        elif response.status in GONE_STATUSES:
-            if not known:
+            return NotModifiedItem(self.source.name, entry.url, entry.listed_date)
+        if response.status in GONE_STATUSES:
+            if entry.url not in self.known:
                 raise ParseError(f"listed notice answers HTTP {response.status}")
-            yield GoneItem(self.source.name, entry.url, response.status)
-        else:
-            yield NoticeItem(self.extract_notice(response, entry))
+            return GoneItem(self.source.name, entry.url, response.status)
+        return NoticeItem(self.extract_notice(response, entry))
 
     def extract_notice(self, response: Response, entry: ListedNotice) -> FetchedNotice:
         """Read one detail page; subclasses implement it and raise ParseError on surprises."""

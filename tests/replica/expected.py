@@ -16,17 +16,23 @@ from tests.replica.timeline import state_info
 Changes = dict[str, list[str]]
 
 
-def expected_changes(state: int, bulk: int = 0) -> dict[str, Changes]:
+def expected_changes(
+    state: int, bulk: int = 0, sites: Iterable[str] | None = None
+) -> dict[str, Changes]:
     """Per host, the detail URLs that are ``new``, ``modified`` or ``removed`` entering ``state``.
 
     State 1 is the baseline: every notice that exists then is ``new`` (for MOFA this includes
     the December releases that are only in the ``7_12`` archive, and the bulk releases). Noise
     never counts as a modification. A release leaving MOFA's rolling index is not ``removed``.
+    ``sites`` limits the answer to the sites of those modules of :mod:`tests.replica.sites`
+    (e.g. ``("mofcom", "mofa")``) when only some sources are crawled.
     """
     state_info(state)
+    wanted = set(sites) if sites is not None else None
     by_host: dict[str, list[Notice]] = {}
     for site in make_all_sites(bulk):
-        by_host.setdefault(site.host, []).extend(site.monitored_notices())
+        if wanted is None or type(site).__module__.rsplit(".", 1)[-1] in wanted:
+            by_host.setdefault(site.host, []).extend(site.monitored_notices())
     return {host: _changes(host, notices, state) for host, notices in by_host.items()}
 
 

@@ -29,10 +29,23 @@ class Version:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A PDF attachment linked from a notice's body."""
+    """A PDF attachment linked from a notice's body.
+
+    ``revisions`` are ``(state, text)`` pairs: from that state the file holds that text (a
+    corrected annex at the same URL); before any of them it holds a text derived from its path.
+    """
 
     path: str
     label: str
+    revisions: tuple[tuple[int, str], ...] = ()
+
+    def text_at(self, state: int) -> str:
+        """The text the file holds at ``state``."""
+        text = f"dualwatch replica attachment {self.path}"
+        for since, revised in self.revisions:
+            if since <= state:
+                text = revised
+        return text
 
 
 @dataclass(frozen=True)
@@ -73,8 +86,11 @@ class Notice:
         return current.sections
 
     def revised_in(self, state: int) -> bool:
-        """True when the text changes on the transition into ``state``."""
-        return state > self.first_state and any(v.since == state for v in self.versions)
+        """True when the text or an attachment changes on the transition into ``state``."""
+        annexes = (since for a in self.attachments for since, _ in a.revisions)
+        return state > self.first_state and (
+            any(v.since == state for v in self.versions) or state in annexes
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,6 +10,7 @@ stable across runs.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -411,7 +412,11 @@ def _export_licence_85() -> MofcomNotice:
         header=Gonggao("商务部 海关总署", "商务部 海关总署公告2025年第85号", published.date()),
         versions=(Version(1, (Section(original),)), Version(2, (Section(revised),))),
         attachments=(
-            pdf(published, "2025-no-85-a", "附件1.2026年出口许可证管理货物目录.pdf"),
+            replace(
+                pdf(published, "2025-no-85-a", "附件1.2026年出口许可证管理货物目录.pdf"),
+                # state 5: the annex is corrected in place (same URL, new content)
+                revisions=((5, "2026 export licence catalogue, corrected: 44 goods"),),
+            ),
             pdf(published, "2025-no-85-b", "附件2.2026年出口许可证管理货物分级发证目录.pdf"),
         ),
     )

@@ -83,9 +83,10 @@ class MofcomSite:
             return self._detail(notice, state)
         owner = self._attachments.get(path)
         if owner is not None and owner.served_at(state):
-            return Page.validated(
-                PDF, tiny_pdf(f"dualwatch replica attachment {path}"), _cst(owner.published)
-            )
+            attachment = next(a for a in owner.attachments if a.path == path)
+            modified = max([s for s, _ in attachment.revisions if s <= state], default=None)
+            stamp = state_info(modified).clock if modified else _cst(owner.published)
+            return Page.validated(PDF, tiny_pdf(attachment.text_at(state)), stamp)
         return not_found()
 
     def _column(self, state: int) -> Page:
