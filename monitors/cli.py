@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-import unicodedata
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,8 +19,8 @@ from monitors.config import Config, load_config
 from monitors.detect import format_change_diff
 from monitors.errors import ConfigError, DualwatchError
 from monitors.logsetup import configure_logging
-from monitors.models import Run
 from monitors.store import Store
+from monitors.views import notice_report, run_table, shorten, table
 
 RELATIVE = re.compile(r"^(\d+)([hdw])$")
 
@@ -78,7 +76,7 @@ def cli(
 def crawl(obj: Context, sources: tuple[str, ...], full: bool, no_send: bool) -> None:
     """Crawl SOURCES now (all enabled sources when none is named)."""
     report = tasks.crawl(obj.config, sources, full=full, send=not no_send, verbosity=obj.verbose)
-    click.echo(format_run_table(report.runs))
+    click.echo(run_table(report.runs))
     for run in report.runs:
         if not run.succeeded:
             click.echo(f"{run.source}: {run.outcome}: {run.message}", err=True)
@@ -117,39 +115,13 @@ def changes(
 @click.option("--text/--no-text", default=True, help="Print the current text.")
 @pass_context
 def show(obj: Context, notice: str, text: bool) -> None:
-    """Show a notice (by id or URL): metadata, versions, changes and current text."""
+    """Show a notice (by id or URL): number, issuer, dates, type, language, attachments,
+    its copies on other sites, versions, changes and current text."""
     with obj.store() as store:
         found = store.find_notice(notice)
         if found is None:
             raise click.ClickException(f"no notice {notice!r}")
-        versions = store.versions_of(found.id)
-        history = store.changes_of(found.id)
-    fields = [
-        ("id", found.id),
-        ("source", found.source),
-        ("url", found.url),
-        ("title", found.title),
-        ("number", found.doc_number),
-        ("issuer", found.issuer),
-        ("published", found.published),
-        ("status", found.status),
-        ("first seen", found.first_seen_at),
-        ("last checked", found.last_checked_at),
-    ]
-    for label, value in fields:
-        click.echo(f"{label:>13}: {value if value is not None else '-'}")
-    current = next((v for v in versions if v.id == found.current_version_id), None)
-    if current:
-        for key, value in current.metadata.items():
-            click.echo(f"{key:>13}: {value if value is not None else '-'}")
-        for attachment in current.attachments:
-            click.echo(f"{'attachment':>13}: {attachment.name} <{attachment.url}>")
-    click.echo(f"\nversions: {', '.join(f'{v.id} ({v.fetched_at})' for v in versions) or '-'}")
-    click.echo(
-        f"changes:  {', '.join(f'{c.id} {c.kind} ({c.detected_at})' for c in history) or '-'}"
-    )
-    if text and current:
-        click.echo(f"\n{current.text}")
+        click.echo(notice_report(store, found, with_text=text))
 
 
 @cli.command()
@@ -184,66 +156,6 @@ def sources(obj: Context) -> None:
                 ]
             )
     click.echo(table(["source", "enabled", "notices", "last run", "outcome", "message"], rows))
-
-
-def format_run_table(runs: Sequence[Run]) -> str:
-    """The per-source summary printed after a crawl."""
-    rows = [
-        [
-            r.source,
-            r.outcome + (" (baseline)" if r.baseline else ""),
-            str(r.pages),
-            str(r.requests),
-            str(r.notices),
-            str(r.new),
-            str(r.modified),
-            str(r.removed),
-            str(r.errors),
-        ]
-        for r in runs
-    ]
-    headers = [
-        "source",
-        "outcome",
-        "pages",
-        "requests",
-        "notices",
-        "new",
-        "modified",
-        "removed",
-        "errors",
-    ]
-    return table(headers, rows)
-
-
-def table(headers: list[str], rows: list[list[str]]) -> str:
-    """A plain aligned text table (CJK characters count double width)."""
-    widths = [
-        max([display_width(h)] + [display_width(r[i]) for r in rows]) for i, h in enumerate(headers)
-    ]
-    lines = [headers, ["-" * w for w in widths], *rows]
-    return "\n".join(
-        "  ".join(
-            cell + " " * (w - display_width(cell)) for cell, w in zip(line, widths, strict=True)
-        ).rstrip()
-        for line in lines
-    )
-
-
-def display_width(text: str) -> int:
-    """Terminal columns taken by ``text`` (East Asian wide characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def shorten(text: str, width: int) -> str:
-    """Cut ``text`` to about ``width`` columns with an ellipsis."""
-    out, used = "", 0
-    for ch in text:
-        used += display_width(ch)
-        if used > width - 1:
-            return out + "…"
-        out += ch
-    return out
 
 
 def parse_since(value: str | None) -> str | None:

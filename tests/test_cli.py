@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from monitors.cli import cli, display_width, parse_since, shorten
+from monitors.cli import cli, parse_since
+from monitors.views import display_width, shorten
 from tests.conftest import ROOT, Dualwatch
 
 

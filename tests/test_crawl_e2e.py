@@ -190,6 +190,9 @@ def test_attachments_are_downloaded_and_a_corrected_annex_is_a_modification(
         [annex, _second] = store.get_version(notice.current_version_id).attachments
         assert annex.sha256 and annex.size and annex.content_type == "application/pdf"
         assert "replica attachment" in store.file_info(annex.sha256)["text"]
+    shown = dualwatch.run("show", REVISED_85, "--no-text").stdout
+    assert f"bytes sha256:{annex.sha256[:12]} (" in shown and "chars of text via pdf" in shown
+    assert "effective: 2026-01-01" in shown and "language: zh" in shown
     dualwatch.replica.set_state(2)
     dualwatch.run("crawl", "mofcom")
     seen = change_count(dualwatch)
