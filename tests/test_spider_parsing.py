@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from scrapy.http import HtmlResponse
 
 from crawler.items import ListedNotice
 from crawler.spiders.mofa_ja import MofaJaSpider
-from crawler.spiders.mofcom import MofcomSpider
+from crawler.spiders.mofcom import MofcomSpider, doc_type
 from monitors.config import load_config
 from tests.conftest import REPLICA_CONFIG
 
@@ -76,3 +77,18 @@ def test_mofa_signature_after_the_date_line_stays_in_the_text() -> None:
     assert notice.published == date(2026, 1, 6)
     assert notice.metadata["date_text"] == "令和8年1月6日"
     assert notice.text == "本文。\n外務報道官北村俊博"  # normalised: no spaces inside CJK
+
+
+@pytest.mark.parametrize(
+    ("kind", "title", "expected"),
+    [
+        ("令", "商务部令2025年第6号", "order"),
+        ("公告", "商务部公告2026年第1号 关于加强两用物项对日本出口管制的公告", "announcement"),
+        (None, "不可靠实体清单工作机制关于将有关美国实体列入不可靠实体清单的公告", "announcement"),
+        (None, "商务部新闻发言人就加强两用物项对日本出口管制答记者问", "qa"),
+        (None, "两用物项出口许可证管理办法", "regulation"),
+        (None, "商务部召开例行新闻发布会", "news"),
+    ],
+)
+def test_mofcom_doc_type(kind: str | None, title: str, expected: str) -> None:
+    assert doc_type(kind, title) == expected

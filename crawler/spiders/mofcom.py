@@ -152,9 +152,23 @@ class MofcomSpider(DualwatchSpider):
                 "pubdate": pubdate,
                 "effective": _iso(find_effective_date(text, published)),
                 "language": "zh",
+                "doc_type": doc_type(number.kind if number else None, title),
             },
             **self.validators(response),
         )
+
+
+def doc_type(kind: str | None, title: str) -> str:
+    """The document type of a MOFCOM page from its number's kind and its title."""
+    if kind == "令":
+        return "order"
+    if kind == "公告" or title.endswith("公告") or "公告" in title[:30]:
+        return "announcement"
+    if "答记者问" in title or "答问" in title:
+        return "qa"
+    if any(word in title for word in ("办法", "规定", "条例", "规则")):
+        return "regulation"
+    return "news"
 
 
 def parse_listing_fragment(html: str, base_url: str) -> list[ListedNotice]:
