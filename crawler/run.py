@@ -57,10 +57,18 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("dualwatch").error("%s", exc)
         return 2
     settings = build_settings(args)
-    process = CrawlerProcess(settings)
     loader = SpiderLoader.from_settings(settings)
-    for source in sources:
-        process.crawl(loader.load(source.spider), source=source.name)
+    try:
+        spiders = [(loader.load(source.spider), source) for source in sources]
+        for spidercls, source in spiders:
+            if check := getattr(spidercls, "check_source", None):
+                check(source)  # e.g. the generic spider validates its options up front
+    except DualwatchError as exc:
+        logging.getLogger("dualwatch").error("%s", exc)
+        return 2
+    process = CrawlerProcess(settings)
+    for spidercls, source in spiders:
+        process.crawl(spidercls, source=source.name)
     process.start()
     return 0
 
