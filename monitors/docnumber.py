@@ -35,9 +35,11 @@ _LEAD_WORDS = (
 
 _CN_NUM = "〇○零一二三四五六七八九十百千"
 _NUMBER_RE = re.compile(
-    rf"(?P<kind>公告|令)\s*(?P<year>\d{{4}}|[〇○零一二三四五六七八九]{{4}})\s*年?\s*"
+    rf"(?P<kind>公告|令)\s*(?:(?P<year>\d{{4}}|[〇○零一二三四五六七八九]{{4}})\s*年?\s*)?"
     rf"第\s*(?P<num>\d+|[{_CN_NUM}]+)\s*号"
 )
+#: Issuers whose orders are numbered in one running series without a year (国务院令第792号).
+_RUNNING_SERIES = frozenset({"国务院"})
 _GENERIC_ISSUER_RE = re.compile(r"[\u4e00-\u9fff]{0,20}?(?:部|局|署|委员会|院|办公室)$")
 _SEPARATORS = " 、,"
 
@@ -48,13 +50,13 @@ class DocNumber:
 
     issuers: tuple[str, ...]
     kind: str  # "公告" or "令"
-    year: int
+    year: int | None  # None for running series such as 国务院令第792号
     number: int
 
     @property
     def key(self) -> str:
-        """Stable identity string, e.g. ``商务部+海关总署/公告/2025/57``."""
-        return f"{'+'.join(self.issuers)}/{self.kind}/{self.year}/{self.number}"
+        """Stable identity string, e.g. ``商务部+海关总署/公告/2025/57`` (``-`` for no year)."""
+        return f"{'+'.join(self.issuers)}/{self.kind}/{self.year or '-'}/{self.number}"
 
     @property
     def identity(self) -> str:
@@ -64,11 +66,12 @@ class DocNumber:
         第57号 is MOFCOM's No. 57), and copies on other sites or in English often name only the
         lead issuer, so co-issuers are left out: ``商务部/公告/2025/57``.
         """
-        return f"{self.issuers[0]}/{self.kind}/{self.year}/{self.number}"
+        return f"{self.issuers[0]}/{self.kind}/{self.year or '-'}/{self.number}"
 
     def __str__(self) -> str:
-        """Canonical Chinese form, e.g. ``商务部令2025年第6号``."""
-        return f"{' '.join(self.issuers)}{self.kind}{self.year}年第{self.number}号"
+        """Canonical Chinese form, e.g. ``商务部令2025年第6号`` or ``国务院令第792号``."""
+        year = f"{self.year}年" if self.year else ""
+        return f"{' '.join(self.issuers)}{self.kind}{year}第{self.number}号"
 
 
 def _clean_generic(name: str) -> str:
@@ -132,10 +135,12 @@ def parse_doc_number(text: str) -> DocNumber | None:
         issuers = _issuers_before(canonical[: match.start()])
         if not issuers:
             continue
+        if match["year"] is None and not (match["kind"] == "令" and issuers[0] in _RUNNING_SERIES):
+            continue
         return DocNumber(
             issuers=issuers,
             kind=match["kind"],
-            year=chinese_numeral_to_int(match["year"]),
+            year=chinese_numeral_to_int(match["year"]) if match["year"] else None,
             number=chinese_numeral_to_int(match["num"]),
         )
     return None

@@ -192,3 +192,26 @@ def test_effective_date_forms(text: str, expected: date) -> None:
 def test_every_effective_date_is_listed_in_order() -> None:
     text = "本公告第一条自2025年12月1日起实施，其余条款自公布之日起正式实施。"
     assert find_effective_dates(text, date(2025, 10, 9)) == [date(2025, 12, 1), date(2025, 10, 9)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "中华人民共和国国务院令 第792号",
+        "国务院令第792号",
+        "《两用物项出口管制条例》（国务院令第792号）",
+    ],
+)
+def test_state_council_orders_have_no_year(text: str) -> None:
+    number = parse_doc_number(text)
+    assert (number.issuers, number.kind, number.year, number.number) == (
+        ("国务院",),
+        "令",
+        None,
+        792,
+    )
+    assert number.identity == "国务院/令/-/792" and str(number) == "国务院令第792号"
+
+
+def test_yearless_announcements_are_not_numbers() -> None:
+    assert parse_doc_number("商务部公告第5号") is None
