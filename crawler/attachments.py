@@ -43,13 +43,27 @@ DOWNLOAD_ERRORS = (
 )
 
 
+class AttachmentsIncomplete(Exception):
+    """An attachment never downloaded before could not be downloaded now.
+
+    The notice is then not stored in this run (the failure is recorded, so the run is not
+    ``ok``): stored without the file's content it would change again, and alert again, once
+    the file comes through. Unknown, it is fetched again by the next crawl.
+    """
+
+
 async def with_attachment_files(spider: DualwatchSpider, notice: FetchedNotice) -> FetchedNotice:
-    """``notice`` with each on-site attachment downloaded, hashed and its text extracted."""
+    """``notice`` with each on-site attachment downloaded, hashed and its text extracted.
+
+    Raises AttachmentsIncomplete when an attachment has neither a fresh nor a known hash.
+    """
     if not spider.config.crawl.download_attachments or not notice.attachments:
         return notice
     attachments, files = [], []
     for attachment in notice.attachments:
         described, file = await _download(spider, attachment)
+        if described.sha256 is None and spider.on_configured_host(attachment.url):
+            raise AttachmentsIncomplete(attachment.url)
         attachments.append(described)
         if file is not None:
             files.append(file)
@@ -73,6 +87,9 @@ async def _download(
     if response.status != 200:
         kind = "blocked" if response.status in (401, 403, 429, 451) else "attachment"
         spider.fail(kind, attachment.url, f"HTTP {response.status}")
+        return remembered, None
+    if not response.body.strip():  # WAFs answer automated clients with empty 200s
+        spider.fail("blocked", attachment.url, f"empty {response.status} response")
         return remembered, None
     file = _fetched_file(attachment.url, response)
     return replace(attachment, sha256=file.sha256, size=file.size,

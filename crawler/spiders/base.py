@@ -23,7 +23,7 @@ from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
-from crawler.attachments import DOWNLOAD_ERRORS, with_attachment_files
+from crawler.attachments import DOWNLOAD_ERRORS, AttachmentsIncomplete, with_attachment_files
 from crawler.context import apply_crawl_settings, config_from_settings
 from crawler.items import GoneItem, ListedNotice, NoticeItem, NotModifiedItem
 from crawler.middlewares import ENCODING_ERROR_META
@@ -273,6 +273,9 @@ class DualwatchSpider(scrapy.Spider):
             item = self.detail_item(response, entry)
             if isinstance(item, NoticeItem):
                 item = NoticeItem(await with_attachment_files(self, item.notice))
+        except AttachmentsIncomplete as exc:
+            log.warning("%s: not stored this run: attachment %s missing", response.url, exc)
+            return
         except SourceBlockedError as exc:
             self.fail("blocked", response.url, str(exc))
             return
