@@ -11,13 +11,13 @@ import pytest
 
 from monitors.cli import cli, parse_since
 from monitors.views import display_width, shorten
-from tests.conftest import ROOT, Dualwatch
+from tests.conftest import CORE, ROOT, Dualwatch
 
 
 def test_changes_json_show_diff_and_sources(dualwatch: Dualwatch) -> None:
-    dualwatch.run("crawl")
+    dualwatch.run("crawl", *CORE)
     dualwatch.replica.set_state(2)
-    dualwatch.run("crawl")
+    dualwatch.run("crawl", *CORE)
     changes = [json.loads(line) for line in dualwatch.run("changes", "--json").stdout.splitlines()]
     assert changes
     for change in changes:

@@ -7,7 +7,7 @@ import email.policy
 import json
 from collections import defaultdict
 
-from tests.conftest import Dualwatch
+from tests.conftest import CORE, Dualwatch
 from tests.replica import MOFA_HOST, MOFCOM_HOST
 from tests.replica import expected_changes as all_expected_changes
 
@@ -17,8 +17,8 @@ JAPAN_NO1 = (
 
 
 def expected_changes(state: int) -> dict[str, dict[str, list[str]]]:
-    """What the two sources of the replica config (mofcom, mofa-ja) should report."""
-    return all_expected_changes(state, sites=("mofcom", "mofa"))
+    """What the CORE sources (mofcom; mofa-ja with its 談話/記者会見 sections) should report."""
+    return all_expected_changes(state, sites=("mofcom", "mofa", "mofa_press"))
 
 
 def detected(dw: Dualwatch, since_id: int = 0) -> dict[str, dict[str, list[str]]]:
@@ -40,7 +40,7 @@ def change_count(dw: Dualwatch) -> int:
 
 
 def test_timeline_detects_exactly_the_new_revised_and_removed_notices(dualwatch: Dualwatch) -> None:
-    baseline = dualwatch.run("crawl")
+    baseline = dualwatch.run("crawl", *CORE)
     assert "ok (baseline)" in baseline.stdout
     assert change_count(dualwatch) == 0
     assert not (dualwatch.home / "outbox" / "new").exists() or not any(
@@ -48,17 +48,17 @@ def test_timeline_detects_exactly_the_new_revised_and_removed_notices(dualwatch:
     )
 
     dualwatch.replica.set_state(2)
-    dualwatch.run("crawl")
+    dualwatch.run("crawl", *CORE)
     assert detected(dualwatch) == expected_changes(2)
     assert JAPAN_NO1 in detected(dualwatch)[MOFCOM_HOST]["new"]
 
     seen = change_count(dualwatch)
     dualwatch.replica.set_state(3)
-    dualwatch.run("crawl")
+    dualwatch.run("crawl", *CORE)
     assert change_count(dualwatch) == seen, "page noise must never count as a change"
 
     dualwatch.replica.set_state(4)
-    dualwatch.run("crawl")
+    dualwatch.run("crawl", *CORE)
     assert detected(dualwatch, since_id=seen) == expected_changes(4)
     removed = [
         message
@@ -114,12 +114,12 @@ def test_modification_diff_marks_the_changed_characters(dualwatch: Dualwatch) ->
 
 
 def test_repeated_crawl_adds_no_version_and_uses_conditional_requests(dualwatch: Dualwatch) -> None:
-    dualwatch.run("crawl")
+    dualwatch.run("crawl", *CORE)
     with dualwatch.store() as store:
         versions = store.db["versions"].count
         notices = store.db["notices"].count
     dualwatch.replica.reset_log()
-    second = dualwatch.run("crawl")
+    second = dualwatch.run("crawl", *CORE)
     assert "ok " in second.stdout
     with dualwatch.store() as store:
         assert store.db["versions"].count == versions
@@ -138,9 +138,9 @@ def test_mofcom_pages_without_charset_decode_as_utf8(dualwatch: Dualwatch) -> No
 
 
 def test_broken_listing_fails_loudly_and_removes_nothing(dualwatch: Dualwatch) -> None:
-    dualwatch.run("crawl")
+    dualwatch.run("crawl", *CORE)
     dualwatch.replica.set_fault("broken-listing", host=MOFCOM_HOST)
-    result = dualwatch.run("crawl", check=1)
+    result = dualwatch.run("crawl", *CORE, check=1)
     assert "mofcom: error" in result.stderr
     assert "layout" in result.stderr or "txtList_01" in result.stderr
     sources = dualwatch.run("sources").stdout
@@ -152,7 +152,7 @@ def test_broken_listing_fails_loudly_and_removes_nothing(dualwatch: Dualwatch) -
 
 
 def test_blocked_and_empty_responses_are_not_quiet(dualwatch: Dualwatch) -> None:
-    dualwatch.run("crawl")
+    dualwatch.run("crawl", *CORE)
     dualwatch.replica.set_fault("blocked", host=MOFA_HOST)
     result = dualwatch.run("crawl", "mofa-ja", check=1)
     assert "blocked" in result.stdout

@@ -644,6 +644,8 @@ def test_cli_serves_until_sigterm() -> None:
         line = process.stdout.readline().strip()
         match = re.fullmatch(r"replica listening on 127\.0\.0\.1:(\d+)", line)
         assert match, line
+        connect_to = process.stdout.readline().strip().removeprefix("DUALWATCH_CONNECT_TO=")
+        assert f"{MOFCOM}=127.0.0.1:{match.group(1)}" in connect_to.split(",")
         connection = http.client.HTTPConnection("127.0.0.1", int(match.group(1)), timeout=5)
         connection.request("GET", JAPAN_NO_1, headers={"Host": MOFCOM})
         assert connection.getresponse().status == 200

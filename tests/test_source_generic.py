@@ -30,8 +30,8 @@ import pytest
 from parsel import Selector
 from scrapy.http import HtmlResponse, TextResponse
 
-from crawler.items import ListedNotice
 from crawler.generic_options import GenericOptions, ListingSpec, parse_options
+from crawler.items import ListedNotice
 from crawler.spiders.generic import (
     GenericSpider,
     ListingPage,

@@ -1,86 +1,218 @@
-"""MOFA Japan 報道発表 (www.mofa.go.jp/mofaj/press/release/): a static listing of
-``<dt class="list-title">M月D日付</dt>`` groups and page-single detail pages.
+"""MOFA Japan (www.mofa.go.jp/mofaj/press/): 報道発表, 談話 and 記者会見.
 
-The listing dates have no year: the newest month linked in the archive table (or today's
-date in Japan) anchors the first group, and the year drops by one whenever the listing, read
-newest first, steps back across a new year.
+The source reads one or more static listings, configured as ``sections`` (a list of
+``{url, kind}`` tables, kind ``press_release``, ``statement`` or ``press_conference``); without
+``sections`` it reads ``listing_url`` as the press-release index.
+
+* 報道発表 ``/mofaj/press/release/index.html``: ``<dt class="list-title">M月D日付</dt>`` groups
+  of ``dd`` links. The dates have no year: the newest month linked in the archive table (or
+  today's date in Japan) anchors the first group, and the year drops by one whenever the
+  listing, read newest first, steps back across a new year.
+* 談話 ``/mofaj/press/danwa/index.html`` (layout not known from a real copy): read like the
+  release index, tolerant of dated (``令和8年1月7日``) or year-less headings.
+* 記者会見 ``/mofaj/press/kaiken/index.html``: ``dl.title-list dt.list-title a`` where the link
+  text is ``テキスト版要旨``; the record's date and time are in ``h3.title3``
+  (``（令和8年1月7日（水曜日）10時30分 於：本省会見室）``).
+
+Detail pages use the page-single template (``div#maincontents``, date line
+``div.rightalign``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from parsel import Selector
 from scrapy.http import Request, Response
 
 from crawler.items import ListedNotice
-from crawler.selectors import select_first, select_one
+from crawler.selectors import select_first, select_many, select_one
 from crawler.spiders.base import DualwatchSpider, collect_attachments, guarded, strip_noise
+from monitors.config import SourceConfig
 from monitors.dates import assign_years, era_to_year, find_date
-from monitors.errors import ParseError
-from monitors.models import FetchedNotice
+from monitors.docnumber import find_effective_date
+from monitors.errors import ConfigError, ParseError
+from monitors.models import FetchedNotice, KnownNotice
 from monitors.normalize import collapse_whitespace, html_to_text, normalize_text
 
 MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
 ARCHIVE_HREF = re.compile(r"/(\d{1,2})_(\d{1,2})_index\.html$")
+KAIKEN_RECORD = re.compile(r"/kaiken[^/]*_\d+\.html$")
+TIME_OF_DAY = re.compile(r"(\d{1,2})時(\d{1,2})分")
+TEXT_VERSION = "テキスト版"
 BODY_NOISE = (
     "script, style, noscript, iframe, div.social-btn-top, div.social-btn-wrapper, "
     "div.relatedlink-section, div.pagetop, div.print-btn"
 )
 JST = timedelta(hours=9)
 
+PRESS_RELEASE, STATEMENT, PRESS_CONFERENCE = "press_release", "statement", "press_conference"
+KINDS = (PRESS_RELEASE, STATEMENT, PRESS_CONFERENCE)
+#: Detail pages under these folders are of this kind whichever listing linked them.
+KIND_BY_FOLDER = (("/mofaj/press/kaiken/", PRESS_CONFERENCE), ("/mofaj/press/danwa/", STATEMENT))
+#: Who speaks in a 談話 or 記者会見 (the first named in the title; the longest at a tie).
+SPEAKERS = ("外務大臣政務官", "外務副大臣", "外務事務次官", "外務報道官", "外務大臣")
+ISSUER = "外務省"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One listing the source reads and the kind of document it lists."""
+
+    url: str
+    kind: str
+
+
+def listing_sections(source: SourceConfig) -> tuple[Section, ...]:
+    """The source's ``sections`` option, or its ``listing_url`` as the press-release index.
+
+    Raises ConfigError when ``sections`` is not a non-empty list of ``{url, kind}`` tables
+    with a known kind.
+    """
+    raw = source.options.get("sections")
+    if raw is None:
+        return (Section(source.listing_url, PRESS_RELEASE),)
+    if not isinstance(raw, list) or not raw:
+        raise ConfigError(f"source {source.name!r}: 'sections' must be a non-empty list")
+    sections = []
+    for item in raw:
+        if not isinstance(item, Mapping) or set(item) != {"url", "kind"}:
+            raise ConfigError(f"source {source.name!r}: each section needs exactly url and kind")
+        if item["kind"] not in KINDS or not isinstance(item["url"], str):
+            raise ConfigError(
+                f"source {source.name!r}: section kind {item['kind']!r} is not one of "
+                f"{', '.join(KINDS)}"
+            )
+        sections.append(Section(item["url"], item["kind"]))
+    return tuple(sections)
+
 
 class MofaJaSpider(DualwatchSpider):
-    """Press releases on MOFA's Japanese site."""
+    """Press releases, statements and press-conference records on MOFA's Japanese site."""
 
     name = "mofa-ja"
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.listed_kind: dict[str, str] = {}
+        self.listing_newest: dict[str, date] = {}
+
     async def start(self) -> Any:
-        """Read the rolling press-release index."""
-        yield Request(self.source.listing_url, callback=self.parse_listing, errback=self.on_error)
+        """Read every configured listing."""
+        try:
+            sections = listing_sections(self.source)
+        except ConfigError as exc:
+            self.fail("config", self.source.listing_url, str(exc))
+            return
+        for section in sections:
+            if not self.on_configured_host(section.url):
+                self.fail("config", section.url, "section URL is not on the source's hosts")
+                continue
+            yield Request(
+                section.url,
+                callback=self.parse_listing,
+                errback=self.on_error,
+                cb_kwargs={"section": section},
+            )
 
     @guarded("layout")
-    def parse_listing(self, response: Response) -> Iterator[Request]:
-        """Parse the index and follow new and recent releases."""
-        reference = archive_reference(response) or _today_in_japan()
-        entries = parse_release_index(response, reference)
+    def parse_listing(self, response: Response, section: Section) -> Iterator[Request]:
+        """Parse one listing and follow new and recent documents."""
+        reference = archive_reference(response) or today_in_japan()
+        if section.kind == PRESS_RELEASE:
+            entries = parse_release_index(response, reference)
+        else:
+            entries = parse_press_list(response, section.kind, reference)
+        newest = max((e.listed_date for e in entries if e.listed_date), default=None)
+        for entry in entries:
+            if self.listed_kind.get(entry.url, PRESS_RELEASE) == PRESS_RELEASE:
+                self.listed_kind[entry.url] = section.kind
+            if newest is not None:
+                self.listing_newest[entry.url] = newest
         yield from self.follow_listing(entries, 1)
+
+    def within_revisit_window(self, entry: ListedNotice, known: KnownNotice) -> bool:
+        """Like the base rule, but relative to the newest date of the entry's own listing."""
+        listed = entry.listed_date or known.listed_date
+        if listed is None:
+            return True
+        window = timedelta(days=self.source.revisit_days)
+        newest = self.listing_newest.get(entry.url)
+        references = [date.today(), *([newest] if newest else [])]
+        return any(listed >= ref - window for ref in references)
+
+    def doc_type(self, url: str) -> str:
+        """The kind of a detail page: from its folder, else from the listing that linked it."""
+        path = urlsplit(url).path
+        for folder, kind in KIND_BY_FOLDER:
+            if path.startswith(folder):
+                return kind
+        return self.listed_kind.get(url, PRESS_RELEASE)
 
     def extract_notice(self, response: Response, entry: ListedNotice) -> FetchedNotice:
         """Read title, era date, body sections and PDF attachments of a page-single page."""
+        kind = self.doc_type(entry.url)
         main = select_one(response, "div#maincontents", "main contents")
-        title_node = select_first(
-            response, ("div#contents-header h2.title2", 'meta[property="og:title"]'), "title"
-        )
-        title = collapse_whitespace(
-            title_node.attrib.get("content") or " ".join(title_node.css("::text").getall())
-        )
+        title = page_title(response)
         content = strip_noise(main, BODY_NOISE)
-        date_text = _pop_date_line(content)
+        if kind == PRESS_CONFERENCE:
+            date_text = pop_conference_line(content, response)
+            title = title if not date_text or date_text in title else f"{title}{date_text}"
+        else:
+            date_text = pop_date_line(content)
         published = find_date(date_text) or entry.listed_date
+        text = html_to_text(content.get())
         return FetchedNotice(
             source=self.source.name,
             url=response.url,
             title=title,
-            text=html_to_text(content.get()),
+            text=text,
             raw_html=response.body,
             published=published,
-            issuer="外務省",
+            issuer=ISSUER if kind == PRESS_RELEASE else speaker_of(title),
             listed_date=entry.listed_date,
             attachments=collect_attachments(content, response.url),
-            metadata={
-                "section": normalize_text(
-                    " ".join(response.css("div#contents-header h1.title1 ::text").getall())
-                ),
-                "date_text": normalize_text(date_text),
-                "language": "ja",
-            },
+            metadata=notice_metadata(response, kind, date_text, text, published),
             **self.validators(response),
         )
+
+
+def notice_metadata(
+    response: Response, kind: str, date_text: str, text: str, published: date | None
+) -> dict[str, Any]:
+    """The metadata every MOFA Japanese notice carries (plus ``time`` for 記者会見)."""
+    effective = find_effective_date(text, published)
+    metadata: dict[str, Any] = {
+        "section": normalize_text(
+            " ".join(response.css("div#contents-header h1.title1 ::text").getall())
+        ),
+        "date_text": normalize_text(date_text),
+        "language": "ja",
+        "doc_type": kind,
+        "effective": effective.isoformat() if effective else None,
+    }
+    if kind == PRESS_CONFERENCE and (match := TIME_OF_DAY.search(normalize_text(date_text))):
+        metadata["time"] = f"{int(match.group(1)):02d}:{int(match.group(2)):02d}"
+    return metadata
+
+
+def page_title(response: Response | Selector) -> str:
+    """The page title: ``h2.title2`` of the contents header, else ``og:title``."""
+    node = select_first(
+        response, ("div#contents-header h2.title2", 'meta[property="og:title"]'), "title"
+    )
+    return collapse_whitespace(node.attrib.get("content") or " ".join(node.css("::text").getall()))
+
+
+def speaker_of(title: str) -> str:
+    """Who issued a statement or held a conference (外務報道官, 外務大臣…), else 外務省."""
+    found = [(title.find(s), -len(s), s) for s in SPEAKERS if s in title]
+    return min(found)[2] if found else ISSUER
 
 
 def parse_release_index(response: Response | Selector, reference: date) -> list[ListedNotice]:
@@ -108,6 +240,87 @@ def parse_release_index(response: Response | Selector, reference: date) -> list[
     ]
 
 
+@dataclass
+class _Group:
+    """One ``dt.list-title`` of a 談話 / 記者会見 index and the links filed under it."""
+
+    heading: str
+    links: list[tuple[str, str]]
+
+
+def parse_press_list(
+    response: Response | Selector, kind: str, reference: date
+) -> list[ListedNotice]:
+    """Entries of a 談話 or 記者会見 index: ``dl.title-list`` of ``dt.list-title`` + ``dd``.
+
+    Every ``dl.title-list`` in the main contents is read (the 記者会見 index has one per
+    conference). Links may sit in the ``dt`` (記者会見: ``テキスト版要旨``) or in the ``dd``;
+    for 記者会見 only links to the text record are kept. Headings give the date, with or without
+    a year; a heading without a date leaves the entry undated (its page has the date).
+    """
+    lists = select_many(response, "div#maincontents dl.title-list", f"{kind} list")
+    groups: list[_Group] = []
+    for listing in lists:
+        for node in listing.xpath("./dt|./dd"):
+            links = [(a.attrib["href"], _text(a)) for a in node.css("a[href]")]
+            links = [link for link in links if _wanted_link(link, kind)]
+            if node.root.tag == "dt":
+                groups.append(_Group(_heading_text(node), links))
+            elif groups:
+                groups[-1].links.extend(links)
+            else:
+                raise ParseError(f"{kind} list: a dd before any dt.list-title")
+    dates = heading_dates([g.heading for g in groups], reference)
+    return _entries(groups, dates, getattr(response, "url", ""), kind)
+
+
+def _entries(
+    groups: Sequence[_Group], dates: Sequence[date | None], base: str, kind: str
+) -> list[ListedNotice]:
+    """One entry per linked URL (fragments dropped), in listing order."""
+    entries: dict[str, ListedNotice] = {}
+    for group, day in zip(groups, dates, strict=True):
+        for href, text in group.links:
+            url = urldefrag(urljoin(base, href.strip())).url
+            title = group.heading if kind == PRESS_CONFERENCE and group.heading else text
+            entries.setdefault(url, ListedNotice(url, collapse_whitespace(title), day))
+    return list(entries.values())
+
+
+def _wanted_link(link: tuple[str, str], kind: str) -> bool:
+    href, text = link
+    if href.startswith(("#", "mailto:", "javascript:")):
+        return False
+    if kind != PRESS_CONFERENCE:
+        return True
+    return TEXT_VERSION in text or bool(KAIKEN_RECORD.search(href.split("?")[0]))
+
+
+def _heading_text(node: Selector) -> str:
+    """A heading's own text, without the text of the links inside it."""
+    parts = node.xpath("./text() | ./*[not(self::a)]//text()").getall()
+    return collapse_whitespace(" ".join(parts)).strip(" ｜|/")
+
+
+def _text(node: Selector) -> str:
+    return collapse_whitespace(" ".join(node.css("::text").getall()))
+
+
+def heading_dates(headings: Sequence[str], reference: date) -> list[date | None]:
+    """Dates of listing headings, newest first: full dates as written (``令和8年1月7日``),
+    year-less ones (``1月7日付``) placed by :func:`assign_years`, None for undated headings."""
+    dates: list[date | None] = [find_date(h) for h in headings]
+    yearless = [
+        (index, match)
+        for index, heading in enumerate(headings)
+        if dates[index] is None and (match := MONTH_DAY.search(normalize_text(heading)))
+    ]
+    placed = assign_years([(int(m.group(1)), int(m.group(2))) for _, m in yearless], reference)
+    for (index, _), day in zip(yearless, placed, strict=True):
+        dates[index] = day
+    return dates
+
+
 def archive_reference(response: Response | Selector) -> date | None:
     """Last day of the newest month linked in the archive table, if the table is there."""
     months = []
@@ -117,12 +330,16 @@ def archive_reference(response: Response | Selector) -> date | None:
             months.append((year, int(match.group(2))))
     if not months:
         return None
-    year, month = max(months)
+    return month_end(*max(months))
+
+
+def month_end(year: int, month: int) -> date:
+    """The last day of ``month`` in ``year``."""
     first_of_next = date(year + month // 12, month % 12 + 1, 1)
     return first_of_next - timedelta(days=1)
 
 
-def _pop_date_line(content: Selector) -> str:
+def pop_date_line(content: Selector) -> str:
     """Remove the page's date line (the first ``div.rightalign`` holding a date); return it.
 
     Later right-aligned blocks (signatures such as 外務報道官 …) stay in the text.
@@ -135,5 +352,23 @@ def _pop_date_line(content: Selector) -> str:
     return ""
 
 
-def _today_in_japan() -> date:
+def pop_conference_line(content: Selector, response: Response | Selector) -> str:
+    """The 記者会見 line ``（令和8年1月7日（水曜日）10時30分 於：本省会見室）`` (``h3.title3``).
+
+    Removed from the content when it is inside it; read from the page header otherwise; the
+    page-single date line is the fallback.
+    """
+    for node in content.css("h3.title3"):
+        text = _text(node)
+        if find_date(text):
+            node.drop()
+            return text
+    for node in response.css("h3.title3"):
+        if find_date(text := _text(node)):
+            return text
+    return pop_date_line(content)
+
+
+def today_in_japan() -> date:
+    """Today's date in Japan (JST)."""
     return (datetime.now(UTC) + JST).date()

@@ -33,6 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signum, lambda *_: stop.set())
     replica.start()
     print(f"replica listening on 127.0.0.1:{replica.port}", flush=True)
+    print(f"DUALWATCH_CONNECT_TO={replica.connect_to}", flush=True)
     while not stop.wait(0.2):
         pass
     replica.stop()

@@ -3,12 +3,19 @@
 All releases are synthetic. The two protests follow the events reported in the news
 (research notes section 9, "Japan's response"): 金井アジア大洋州局長 → 施泳次席公使 on
 2026-01-06 (a ``pressit`` release) and 船越外務事務次官 → 呉江浩大使 on 2026-01-08 (a
-``pageit`` page under the China section); both appear in state 2.
+``pageit`` page under the China section); both appear in state 2. State 5 (as of 2026-02-25)
+adds the releases of 2026-01-26..2026-02-25, among them 金井局長's protest of 2026-02-24 over
+the 20-entity listings.
+
+The 談話 (statements) and 記者会見 (press-conference records) of ``/mofaj/press/danwa/`` and
+``/mofaj/press/kaiken/`` are data here too: a 外務報道官談話 and the 外務大臣会見 of
+2026-01-07 about China's measure appear in state 2, and one of each in state 5.
 """
 
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -16,6 +23,8 @@ from tests.replica.model import Attachment, MofaRelease, Section, Version
 from tests.replica.model import single_version as text
 
 RELEASE_DIR = "/mofaj/press/release"
+DANWA_DIR = "/mofaj/press/danwa"
+KAIKEN_DIR = "/mofaj/press/kaiken"
 TOP = ("/mofaj/index.html", "トップページ")
 PRESS_CRUMBS = (
     TOP,
@@ -373,6 +382,80 @@ def state2_releases() -> list[MofaRelease]:
     ]
 
 
+def state5_releases() -> list[MofaRelease]:
+    """Releases of 2026-01-26..2026-02-25 that appear in state 5 (the index window then)."""
+    return [
+        press(
+            3702,
+            date(2026, 1, 27),
+            "日・オーストラリア外相電話会談",
+            text(
+                "1. 1月27日、外務大臣は、オーストラリア連邦外務大臣と電話会談を行いました。",
+                "2. 両外相は、特別な戦略的パートナーシップの下での"
+                "安全保障協力の推進で一致しました。",
+            ),
+            first_state=5,
+        ),
+        press(
+            3711,
+            date(2026, 1, 30),
+            "人事異動（令和8年1月30日付）",
+            text(
+                "令和8年1月30日付の外務省人事異動については、別添のとおりです。",
+            ),
+            attachments=(files_pdf(7, "人事異動（令和8年1月30日付）（PDF）"),),
+            first_state=5,
+        ),
+        press(
+            3724,
+            date(2026, 2, 5),
+            "ガーナ共和国に対する無償資金協力に関する書簡の署名・交換",
+            text(
+                "1. 2月5日、アクラにおいて、供与限度額8億円の無償資金協力に関する書簡の署名・交換が"
+                "行われました。",
+                "2. この協力は、同国北部の給水施設を整備するものです。",
+            ),
+            first_state=5,
+        ),
+        press(
+            3739,
+            date(2026, 2, 12),
+            "第3回日・チリ経済対話の開催",
+            text(
+                "1. 2月12日、サンティアゴにおいて、第3回日・チリ経済対話が開催されました。",
+                "2. 双方は、重要鉱物のサプライチェーン強靱化について意見交換を行いました。",
+            ),
+            first_state=5,
+        ),
+        press(
+            3758,
+            date(2026, 2, 24),
+            "中国による日本の団体に対する輸出管理措置の発"
+            "表について（金井アジア大洋州局長による抗議）",
+            text(
+                "1. 本24日、中国商務部は、日本の20団体を輸出管理上の管控名簿に、別の20団体を"
+                "関注名簿に掲載する旨の公告を発表しました。",
+                "2. これを受け、同日、金井正彰アジア大洋州局長から"
+                "施泳在京中国大使館次席公使に対し、我が国の団体を一方的に対象とする今般の措置は決して受け入れられない旨強く抗議する"
+                "とともに、措置の撤回を求めました。",
+                "3. 政府としては、関係企業等への影響を精査し、適切に対応していきます。",
+            ),
+            related=CHINA_RELATED,
+            first_state=5,
+        ),
+        press(
+            3760,
+            date(2026, 2, 25),
+            "日・フィリピン次官級協議の開催",
+            text(
+                "1. 2月25日、東京において、日・フィリピン次官級協議が開催されました。",
+                "2. 双方は、海洋安全保障及び経済安全保障分野での協力について意見交換を行いました。",
+            ),
+            first_state=5,
+        ),
+    ]
+
+
 BULK_COUNTRIES = ("タイ", "ペルー", "ガーナ", "トルコ", "チリ", "ラオス", "ケニア", "ポーランド")
 BULK_TITLES = (
     "日・{c}外相電話会談",
@@ -406,7 +489,13 @@ def _bulk_release(index: int, day: date) -> MofaRelease:
 
 def releases(bulk: int = 0) -> tuple[MofaRelease, ...]:
     """Every MOFA release of the replica, newest first (by day, then sequence)."""
-    everything = december_releases() + january_releases() + state2_releases() + bulk_releases(bulk)
+    everything = (
+        december_releases()
+        + january_releases()
+        + state2_releases()
+        + state5_releases()
+        + bulk_releases(bulk)
+    )
     return tuple(sorted(everything, key=lambda r: (r.day, r.seq), reverse=True))
 
 
@@ -434,3 +523,232 @@ def index_window_start(as_of: date) -> date:
     """The oldest day shown on the rolling index: the same day one month earlier."""
     year, month = (as_of.year - 1, 12) if as_of.month == 1 else (as_of.year, as_of.month - 1)
     return date(year, month, min(as_of.day, calendar.monthrange(year, month)[1]))
+
+
+# -- 談話 (/mofaj/press/danwa/) ----------------------------------------------------------------
+
+DANWA_CRUMBS = (
+    TOP,
+    ("/mofaj/press/index.html", "会見・発表・広報"),
+    (f"{DANWA_DIR}/index.html", "談話"),
+)
+KAIKEN_CRUMBS = (
+    TOP,
+    ("/mofaj/press/index.html", "会見・発表・広報"),
+    (f"{KAIKEN_DIR}/index.html", "記者会見"),
+)
+
+
+def danwa(seq: int, day: date, title: str, versions: tuple[Version, ...], **kw: Any) -> MofaRelease:
+    """A statement at ``/mofaj/press/danwa/pageit_000001_<NNNNN>.html`` (page-single template)."""
+    return MofaRelease(
+        path=f"{DANWA_DIR}/pageit_000001_{seq:05d}.html",
+        title=title,
+        published=datetime(day.year, day.month, day.day, 18, 0),
+        versions=versions,
+        seq=seq,
+        section_title="談話",
+        breadcrumb=DANWA_CRUMBS,
+        related=kw.pop("related", PRESS_RELATED),
+        **kw,
+    )
+
+
+def statements() -> tuple[MofaRelease, ...]:
+    """Every 談話 of the replica, newest first; the index lists them all (it does not roll)."""
+    everything = [
+        danwa(
+            1181,
+            date(2025, 12, 10),
+            "人権デーに当たって（外務大臣談話）",
+            text(
+                "1. 本日12月10日は、世界人権宣言が採択された日であり、人権デーに当たります。",
+                "2. 我が国は、全ての人の人権が尊重される国際社会の実現に向け、"
+                "引き続き国際社会と連携して取り組んでいきます。",
+            ),
+        ),
+        danwa(
+            1208,
+            date(2025, 12, 29),
+            "中央アフリカ共和国における大統領選挙等の実施について（外務報道官談話）",
+            text(
+                "1. 12月28日、中央アフリカ共和国において、大統領選挙等が実施されました。",
+                "2. 我が国は、選挙が平和裡に実施されたことを歓迎し、同国の平和と安定に向けた"
+                "取組を引き続き支援していきます。",
+            ),
+        ),
+        danwa(
+            1212,
+            date(2026, 1, 7),
+            "中国による日本向け両用品目の輸出管理措置について（外務報道官談話）",
+            text(
+                "1. 1月6日、中国商務部は、全ての両用品目について、日本の軍事ユーザー及び軍事用途等"
+                "向けの輸出を禁止する措置を発表しました。",
+                "2. 我が国のみを対象とする今般の措置は、国際的な慣行と大きく異なるものであり、"
+                "決して許容できず、極めて遺憾です。我が国は、中国側に対し、措置の撤回を強く求めます。",
+                "3. 我が国は、措置の内容及び影響を精査し、"
+                "関係国とも連携しつつ適切に対応していきます。",
+            ),
+            related=CHINA_RELATED,
+            first_state=2,
+        ),
+        danwa(
+            1290,
+            date(2026, 2, 24),
+            "中国による日本の団体の輸出管理上の名簿への掲載について（外務報道官談話）",
+            text(
+                "1. 2月24日、中国商務部は、日本の団体計40団体を輸出管理上の名簿に掲載する旨を"
+                "発表しました。",
+                "2. 我が国の団体を一方的に対象とする今般の措置は極めて遺憾であり、我が国は、"
+                "中国側に対し、措置の撤回を強く求めます。",
+            ),
+            related=CHINA_RELATED,
+            first_state=5,
+        ),
+    ]
+    return tuple(sorted(everything, key=lambda r: (r.day, r.seq), reverse=True))
+
+
+# -- 記者会見 (/mofaj/press/kaiken/) -------------------------------------------------------------
+
+WEEKDAYS = "月火水木金土日"
+
+
+@dataclass(frozen=True, kw_only=True)
+class MofaKaiken(MofaRelease):
+    """A 記者会見 record: ``h3.title3`` gives date, weekday, time and place; sections are topics."""
+
+    speaker: str = "茂木外務大臣"
+    place: str = "本省会見室"
+    video: str = ""
+
+    @property
+    def held(self) -> str:
+        """``令和8年1月7日（水曜日）10時30分``."""
+        at = self.published
+        weekday = WEEKDAYS[at.weekday()]
+        return f"{reiwa(at.date())}（{weekday}曜日）{at.hour}時{at.minute:02d}分"
+
+    @property
+    def title3(self) -> str:
+        """``（令和8年1月7日（水曜日）10時30分 於：本省会見室）``."""
+        return f"（{self.held} 於：{self.place}）"
+
+    @property
+    def index_label(self) -> str:
+        """The index heading: ``茂木外務大臣会見（令和8年1月7日（水曜日）10時30分）``."""
+        return f"{self.speaker}会見（{self.held}）"
+
+
+def kaiken(number: int, held: datetime, topics: tuple[Section, ...], **kw: Any) -> MofaKaiken:
+    """A conference record at ``/mofaj/press/kaiken/kaiken4_<NNNNNN>.html``."""
+    return MofaKaiken(
+        path=f"{KAIKEN_DIR}/kaiken4_{number:06d}.html",
+        title=f"{kw.get('speaker', '茂木外務大臣')}会見記録",
+        published=held,
+        versions=(Version(1, topics),),
+        seq=number,
+        section_title="記者会見",
+        breadcrumb=KAIKEN_CRUMBS,
+        related=kw.pop("related", PRESS_RELATED),
+        video=f"https://www.youtube.com/watch?v=mofa{number:06d}",
+        **kw,
+    )
+
+
+def _qa(question: str, answer: str) -> tuple[str, str]:
+    return (f"【記者】{question}", f"【茂木外務大臣】{answer}")
+
+
+def conferences() -> tuple[MofaKaiken, ...]:
+    """Every 記者会見 record of the replica, newest first; the index lists them all."""
+    everything = [
+        kaiken(
+            151,
+            datetime(2025, 12, 19, 10, 10),
+            (
+                Section(
+                    ("【茂木外務大臣】本日は冒頭発言はありません。",),
+                    "冒頭発言",
+                ),
+                Section(
+                    _qa(
+                        "ICC締約国会議の結果についての受け止めをお聞かせください。",
+                        "我が国は、引き続きICCの活動を支持していきます。",
+                    ),
+                    "国際刑事裁判所（ICC）締約国会議",
+                ),
+            ),
+        ),
+        kaiken(
+            152,
+            datetime(2025, 12, 23, 10, 30),
+            (
+                Section(
+                    _qa(
+                        "令和8年度予算政府案の外務省所管分についてお聞かせください。",
+                        "外交力の強化に必要な予算を計上しました。",
+                    ),
+                    "令和8年度外務省所管予算政府案",
+                ),
+            ),
+        ),
+        kaiken(
+            153,
+            datetime(2025, 12, 26, 11, 0),
+            (
+                Section(
+                    ("【茂木外務大臣】本日、ウズベキスタン外務大臣と電話会談を行いました。",),
+                    "冒頭発言",
+                ),
+                Section(
+                    _qa(
+                        "年末年始の邦人保護について伺います。",
+                        "渡航される方は最新の安全情報を確認してください。",
+                    ),
+                    "年末年始の海外渡航",
+                ),
+            ),
+        ),
+        kaiken(
+            154,
+            datetime(2026, 1, 7, 10, 30),
+            (
+                Section(
+                    (
+                        "【茂木外務大臣】ウクライナに対し、越冬支援のための緊急無償資金協力を実施します。",
+                    ),
+                    "冒頭発言（ウクライナに対する越冬支援）",
+                ),
+                Section(
+                    _qa(
+                        "中国商務部が6日に発表した日本向けの両用品目の輸出管理措置について、"
+                        "受け止めと今後の対応をお聞かせください。",
+                        "我が国のみをターゲットにした今般の措置は国際的な慣行と大きく異なり、"
+                        "決して許容できず、極めて遺憾です。6日夜、金井アジア大洋州局長から"
+                        "施泳在京中国大使館次席公使に対し強く抗議し、措置の撤回を求めました。"
+                        "措置の内容及び我が国への影響を精査し、適切に対応していきます。",
+                    ),
+                    "中国による輸出管理措置",
+                ),
+            ),
+            first_state=2,
+        ),
+        kaiken(
+            165,
+            datetime(2026, 2, 24, 10, 20),
+            (
+                Section(
+                    _qa(
+                        "中国商務部が本日、日本の団体を輸出管理上の名簿に掲載すると発表しました。"
+                        "政府の対応をお聞かせください。",
+                        "本日、金井アジア大洋州局長から施泳次席公使に対し強く抗議し、措置の撤回を"
+                        "求めました。影響を精査し、適切に対応していきます。",
+                    ),
+                    "中国による日本の団体の名簿掲載",
+                ),
+            ),
+            first_state=5,
+        ),
+    ]
+    return tuple(sorted(everything, key=lambda k: k.published, reverse=True))

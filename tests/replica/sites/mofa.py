@@ -2,6 +2,8 @@
 
 The index shows the month up to the state's ``as_of`` day (so in January it also holds
 December entries); archives are listed in a table with MOFA's inconsistent zero-padding.
+
+The 談話 and 記者会見 folders are answered by :mod:`tests.replica.sites.mofa_press`.
 """
 
 from __future__ import annotations
@@ -108,28 +110,33 @@ class MofaSite:
         return Page(200, HTML, body)
 
     def _detail(self, release: MofaRelease, state: int) -> Page:
-        noise = Noise(state, release.path)
-        back_href, back_label = release.breadcrumb[-1]
-        body = render(
-            "mofa_detail.html",
-            page_title=release.title,
-            url=f"{BASE_URL}{release.path}",
-            body_class="page-single",
-            breadcrumb=release.breadcrumb,
-            crumb_tail=release.title,
-            section_title=release.section_title,
-            heading=release.title,
-            title2_extra=" title-logo",
-            token=noise.token(),
-            counter=noise.count(1, 99999),
-            date_label=content.reiwa(release.day),
-            sections=release.sections_at(state),
-            attachments=release.attachments,
-            related=noise.shuffled(release.related),
-            back_href=back_href,
-            back_label=back_label,
-        )
-        return Page.validated(HTML, body, state_info(state).clock)
+        return detail_page(release, state)
+
+
+def detail_page(release: MofaRelease, state: int) -> Page:
+    """A release or statement in the page-single template (date line ``令和8年1月6日``)."""
+    noise = Noise(state, release.path)
+    back_href, back_label = release.breadcrumb[-1]
+    body = render(
+        "mofa_detail.html",
+        page_title=release.title,
+        url=f"{BASE_URL}{release.path}",
+        body_class="page-single",
+        breadcrumb=release.breadcrumb,
+        crumb_tail=release.title,
+        section_title=release.section_title,
+        heading=release.title,
+        title2_extra=" title-logo",
+        token=noise.token(),
+        counter=noise.count(1, 99999),
+        date_label=content.reiwa(release.day),
+        sections=release.sections_at(state),
+        attachments=release.attachments,
+        related=noise.shuffled(release.related),
+        back_href=back_href,
+        back_label=back_label,
+    )
+    return Page.validated(HTML, body, state_info(state).clock)
 
 
 def not_found() -> Page:
