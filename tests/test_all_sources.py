@@ -64,7 +64,7 @@ def test_timeline_across_all_sources_alerts_once_per_document(dualwatch: Dualwat
     dualwatch.run("crawl")
     assert changes_since(dualwatch, 0) == []
     seen = 0
-    for state in (2, 3, 5):
+    for state in (2, 3, 4, 5):
         with dualwatch.store() as store:
             known_documents = {row["id"] for row in store.db.query("SELECT id FROM documents")}
         dualwatch.replica.set_state(state)
