@@ -381,6 +381,11 @@ class Store:
         rows = self._all(sql, params)
         return [_change(r) for r in (rows[-limit:] if limit else rows)]
 
+    def changes_of_document(self, document_id: int) -> list[Change]:
+        """All changes of every copy of one document, oldest first."""
+        rows = self._all("SELECT * FROM changes WHERE document_id = ? ORDER BY id", [document_id])
+        return [_change(r) for r in rows]
+
     def changes_of(self, notice_id: int) -> list[Change]:
         """All changes of one notice, oldest first."""
         rows = self._all("SELECT * FROM changes WHERE notice_id = ? ORDER BY id", [notice_id])

@@ -66,11 +66,16 @@ def notice_report(store: Store, notice: Notice, *, with_text: bool = True) -> st
             for c in store.copies_of(notice.document_id)
             if c.id != notice.id
         ]
-    history = store.changes_of(notice.id)
+    history = (
+        store.changes_of_document(notice.document_id)
+        if notice.document_id is not None
+        else store.changes_of(notice.id)
+    )
     lines.append("")
     lines.append("versions: " + (", ".join(f"{v.id} ({v.fetched_at})" for v in versions) or "-"))
     lines.append(
-        "changes:  " + (", ".join(f"{c.id} {c.kind} ({c.detected_at})" for c in history) or "-")
+        "changes:  "
+        + (", ".join(f"{c.id} {c.kind} {c.source} ({c.detected_at})" for c in history) or "-")
     )
     if with_text and current:
         lines += ["", current.text]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 import shlex
 import shutil
 import subprocess
@@ -22,14 +23,18 @@ from tests.replica import Replica
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = Path("tests/replica/dualwatch.toml")
 HOME = Path("var/demo")
+JAPAN_NO_1 = (
+    "https://www.mofcom.gov.cn/zcfb/zgdwjjmywg/art/2026/art_5eb791b008284131855c37cc70d84e26.html"
+)
 
 
 def dualwatch(replica: Replica, *args: str) -> int:
     """Show and run one real `dualwatch` command against the replica."""
     shown = ["dualwatch", "--config", str(CONFIG), "--home", str(HOME), *args]
-    print(f"\n$ DUALWATCH_CONNECT_TO={replica.connect_to} {shlex.join(shown)}", flush=True)
-    command = [sys.executable, "-m", "monitors", "--connect-to", replica.connect_to, *shown[1:]]
-    return subprocess.run(command, cwd=ROOT, check=False).returncode
+    print(f"\n$ {shlex.join(shown)}", flush=True)
+    env = {**os.environ, "DUALWATCH_CONNECT_TO": replica.connect_to}
+    command = [sys.executable, "-m", "monitors", *shown[1:]]
+    return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
 
 
 def banner(text: str) -> None:
@@ -65,19 +70,23 @@ def main() -> int:
     shutil.rmtree(ROOT / HOME, ignore_errors=True)
     replica = Replica(port=0, state=1)
     replica.start()
+    print(f"Replica of {len(replica.app.hosts)} sites on 127.0.0.1:{replica.port}; every command")
+    print(f"below runs with DUALWATCH_CONNECT_TO={replica.connect_to}")
     failures = 0
     try:
         banner("1. Baseline: the first crawl records every notice and alerts on nothing")
         failures += dualwatch(replica, "crawl") != 0
         replica.set_state(2)
         banner(
-            "2. The ministries publish: 2026 No. 1 (dual-use items to Japan), MOFA's protest,\n"
-            "   and revise two notices. Page noise (counters, tokens, stamps) changes too."
+            "2. MOFCOM publishes 2026 No. 1 (dual-use items to Japan) on four sites; MOFA and\n"
+            "   METI respond; several notices are revised; page noise changes everywhere.\n"
+            "   The four copies of No. 1 are one document: one alert."
         )
         failures += dualwatch(replica, "crawl") != 0
         dualwatch(replica, "changes")
         for change_id in modified_change_ids()[:2]:
             dualwatch(replica, "diff", str(change_id))
+        dualwatch(replica, "show", JAPAN_NO_1, "--no-text")
         show_outbox()
         replica.set_state(3)
         banner("3. Only page noise changes: nothing is detected")
