@@ -1,23 +1,34 @@
-"""Crawl benchmark: the real `dualwatch crawl` against the offline replica with 1,000 extra
-notices per site (`make bench`, or `.venv/bin/python bench/crawl_bench.py [--keep]`).
+"""Crawl benchmark: the real `dualwatch crawl` (every enabled source) against the offline
+replica with 1,000 extra notices per site (`make bench`, or
+`.venv/bin/python bench/crawl_bench.py [--keep]`).
 
 What runs
-    The replica (``tests.replica.Replica(bulk=1000)``) serves both sites in this process on
-    127.0.0.1; every crawl is the real CLI in a subprocess, exactly as users run it::
+    The replica (``tests.replica.Replica(bulk=1000)``) serves every site in this process on
+    127.0.0.1; every crawl is the real CLI in a subprocess, exactly as users run it, with no
+    source named (so every enabled source is crawled)::
 
         python -m monitors --config bench/bench.toml --home TMP --connect-to ... crawl
 
     ``bench/bench.toml`` extends the replica configuration with ``download_delay = 0`` (so the
-    figures measure dualwatch, not the politeness pause) and a MOFCOM baseline deep enough to
-    walk all 68 listing pages. Four crawls follow each other on one data directory:
+    figures measure dualwatch, not the politeness pause) and baselines deep enough to walk
+    every page of the paged listings (mofcom, mofcom-bis, mofcom-ecl, mofcom-en), so each of
+    those stores its site's ~1,000 bulk notices. mofa-ja, mofa-en and meti read single rolling
+    pages without paging (MOFA's indexes, METI's Atom feed): their sites' bulk, if any, is only
+    in archives those spiders do not read, by design; the report says what each stores. Four
+    crawls follow each other on one data directory:
 
-    1. baseline (state 1): walks every listing page and stores every notice, alerts on nothing;
+    1. baseline (state 1): walks every listing page and stores every reachable notice, alerts
+       on nothing; every paged source must store every notice its sites hold at state 1;
     2. steady state (state 1 again): nothing changed, so it must detect nothing and use
        conditional requests (304) for the recent notices it re-checks;
-    3. publish (state 2): the sites publish and revise notices; what is detected must equal
-       the replica's :func:`~tests.replica.expected_changes`;
+    3. publish (state 2): the sites publish and revise notices; what is detected must equal the
+       replica's :func:`~tests.replica.expected_changes` for the sites of the enabled sources,
+       compared like ``tests/test_all_sources.py::check_state``: modified and removed per URL,
+       new per *document* (the copies of one announcement on several sites alert once), not
+       counting documents known before the crawl;
     4. noise only (state 3): only counters, tokens, stamps and box order change since state 2,
-       so it must detect nothing (state 3 builds on state 2, hence crawl 3 before it).
+       so it must detect nothing (and the same comparison must hold; state 3 builds on state
+       2, hence crawl 3 before it).
 
 What is measured, per crawl
     wall time (``time.perf_counter`` around the CLI process); the HTTP requests the replica
@@ -32,16 +43,18 @@ What is measured, per crawl
     wrap-up (reading the runs, writing alert messages, exiting). It also counts the kernel's
     TCP listen-queue overflows during the crawl (``ListenOverflows`` in /proc/net/netstat,
     machine-wide): each one is a dropped connection attempt that the client retries after
-    about one second, which shows up as a stall in "fetching".
+    about one second, which shows up as a stall in "fetching". Per source: the ``runs`` row
+    of every crawl, and what the baseline stored against what the site holds and what the
+    steady-state crawl costs.
 
 Timings on a shared machine vary from run to run (the preamble prints the load average);
 request counts, store counts and detection results are deterministic.
 
-Exit status 1 when a crawl fails (non-zero exit or a run that is not ``ok``), when the baseline
-stores fewer MOFCOM notices than the replica lists, when the steady-state or noise-only crawl
-detects anything, when the publish crawl detects other changes than expected, or when the
-replica saw a different number of requests than the crawler counted (traffic that did not go
-to 127.0.0.1).
+Exit status 1 when a crawl fails (non-zero exit or a run that is not ``ok``), when a paged
+source's baseline misses a notice its sites hold, when the steady-state or noise-only crawl
+detects anything, when a crawl detects other changes than expected (per URL / per document),
+or when the replica saw a different number of requests than the crawler counted (traffic that
+did not go to 127.0.0.1).
 """
 
 from __future__ import annotations
@@ -59,17 +72,21 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make `tests.replica` importable
     sys.path.insert(0, str(ROOT))
 
+from monitors.config import SourceConfig, load_config  # noqa: E402
 from monitors.store import Store  # noqa: E402
-from tests.replica import MOFA_HOST, MOFCOM_HOST, Replica, expected_changes  # noqa: E402
+from tests.replica import Replica, expected_changes  # noqa: E402
+from tests.replica.sites import Site, make_all_sites, route  # noqa: E402
 
 CONFIG = ROOT / "bench" / "bench.toml"
 BULK = 1000
@@ -79,6 +96,17 @@ MIB = 1024 * 1024
 KINDS = ("new", "modified", "removed")
 SCRAPY_PROCESS = "-m crawler.run"  # the CLI's child that runs Scrapy
 CLI_PROCESS = "-m monitors"
+SAMPLES = 3  # URLs shown per mismatch
+
+#: Sources whose spiders read single rolling pages without paging: the baseline cannot reach
+#: notices older than those pages (the replica's bulk), by design. Every other enabled source
+#: must store every notice its sites hold at state 1.
+ROLLING: dict[str, str] = {
+    "mofa-ja": "rolling 報道発表 index (this month) + 談話/記者会見 indexes; "
+    "bulk releases are only in the monthly archives",
+    "mofa-en": "rolling English index (this month); archives not read",
+    "meti": "Atom feed (newest ~20 entries, no paging) + 3 anpo pages",
+}
 
 
 @dataclass(frozen=True)
@@ -87,15 +115,28 @@ class Step:
 
     name: str
     state: int
-    expect: str  # "baseline" (nothing, everything stored) | "nothing" | "expected"
+    baseline: bool = False  # the first crawl: stores everything reachable, alerts on nothing
+    transition: bool = False  # detection must equal expected_changes(state), per document
+    quiet: bool = False  # must detect nothing
 
 
 STEPS = (
-    Step("baseline", 1, "baseline"),
-    Step("steady state", 1, "nothing"),
-    Step("publish", 2, "expected"),
-    Step("noise only", 3, "nothing"),
+    Step("baseline", 1, baseline=True, quiet=True),
+    Step("steady state", 1, quiet=True),
+    Step("publish", 2, transition=True),
+    Step("noise only", 3, transition=True, quiet=True),
 )
+
+
+@dataclass(frozen=True)
+class SourceSites:
+    """What the replica holds for one enabled source (URLs are canonical ``https://`` ones)."""
+
+    name: str
+    modules: tuple[str, ...]  # the modules of tests.replica.sites serving its listings
+    existing: frozenset[str]  # notices its sites hold at state 1
+    bulk: frozenset[str]  # the bulk notices among those sites' notices
+    rolling: str | None  # why its listing cannot reach old notices (None: paged, must)
 
 
 @dataclass
@@ -219,12 +260,35 @@ class SourceRun:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One change a crawl recorded."""
+
+    kind: str
+    source: str
+    url: str
+    document_id: int | None
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What a crawl should detect."""
+
+    modified: tuple[str, ...]  # URLs
+    removed: tuple[str, ...]  # URLs
+    new_documents: dict[int, str]  # document id -> an expected URL of it (not counting the
+    # documents known before the crawl)
+    new_urls: int  # the URLs (copies) the replica publishes, grouped into those documents
+    unstored: tuple[str, ...]  # expected new URLs the crawl did not store (so no document)
+
+
+@dataclass(frozen=True)
 class StoreCounts:
     """Totals in the store after a crawl."""
 
     notices: dict[str, int]
     versions: int
     changes: int
+    documents: int
     db_bytes: int
 
     @property
@@ -241,7 +305,6 @@ class CrawlResult:
     returncode: int
     wall: float
     statuses: Counter[int]
-    hosts: Counter[str]
     stages: Stages
     crawl_cpu: float
     overflows: int
@@ -250,8 +313,11 @@ class CrawlResult:
     scrapy_peak_mib: float
     cli_peak_mib: float
     runs: list[SourceRun]
-    detected: dict[str, dict[str, list[str]]]
+    detected: list[Change]
+    known_documents: frozenset[int]  # documents stored before this crawl
     counts: StoreCounts
+    stored: dict[str, frozenset[str]]  # source -> stored notice URLs after this crawl
+    expected: Expected = field(default_factory=lambda: Expected((), (), {}, 0, ()))
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -262,7 +328,19 @@ class CrawlResult:
     @property
     def changes(self) -> int:
         """Changes this crawl detected."""
-        return sum(len(urls) for kinds in self.detected.values() for urls in kinds.values())
+        return len(self.detected)
+
+    def kinds(self) -> Counter[str]:
+        """Changes this crawl detected, per kind."""
+        return Counter(change.kind for change in self.detected)
+
+    def new_documents(self) -> list[int]:
+        """The documents of the ``new`` changes this crawl detected (with repeats), sorted."""
+        return sorted(c.document_id or 0 for c in self.detected if c.kind == "new")
+
+    def run_of(self, source: str) -> SourceRun | None:
+        """This crawl's run of ``source``."""
+        return next((r for r in self.runs if r.source == source), None)
 
 
 # -- /proc helpers ---------------------------------------------------------------------------
@@ -327,34 +405,136 @@ def read_cmdline(pid: int) -> str:
         return ""
 
 
+# -- what the replica holds per source ---------------------------------------------------------
+
+
+def module_of(site: Site) -> str:
+    """The name of the tests.replica.sites module a site comes from (``mofa_press``)."""
+    return type(site).__module__.rsplit(".", 1)[-1]
+
+
+def config_urls(value: Any) -> Iterator[str]:
+    """Every absolute http(s) URL in a source's configuration values (nested tables too)."""
+    if isinstance(value, str):
+        if value.startswith(("http://", "https://")):
+            yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from config_urls(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from config_urls(item)
+
+
+def source_modules(source: SourceConfig, sites: Sequence[Site]) -> tuple[str, ...]:
+    """The replica site modules answering the URLs a source is configured with (its listing
+    URL, sections, columns, pages, API URLs), on the source's own hosts."""
+    found: dict[str, None] = {}
+    for url in config_urls([source.listing_url, dict(source.options)]):
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        site = route(sites, host, parts.path or "/") if host in source.hosts else None
+        if site is not None:
+            found[module_of(site)] = None
+    return tuple(found)
+
+
+def monitored_urls(sites: Sequence[Site], modules: Sequence[str]) -> set[str]:
+    """Canonical URLs of every notice the sites of ``modules`` hold (in any state)."""
+    return {
+        f"https://{site.host}{notice.path}"
+        for site in sites
+        if module_of(site) in modules
+        for notice in site.monitored_notices()
+    }
+
+
+def plan_sources(sources: Sequence[SourceConfig]) -> list[SourceSites]:
+    """For each enabled source: its replica sites, what they hold at state 1, their bulk."""
+    bulky, plain = make_all_sites(BULK), make_all_sites(0)
+    planned = []
+    for source in sources:
+        modules = source_modules(source, bulky)
+        existing = expected_changes(1, BULK, sites=modules) if modules else {}
+        planned.append(
+            SourceSites(
+                name=source.name,
+                modules=modules,
+                existing=frozenset(url for c in existing.values() for url in c["new"]),
+                bulk=frozenset(monitored_urls(bulky, modules) - monitored_urls(plain, modules)),
+                rolling=ROLLING.get(source.name),
+            )
+        )
+    return planned
+
+
+def crawled_modules(plan: Sequence[SourceSites]) -> tuple[str, ...]:
+    """The site modules of every enabled source (what expected changes are limited to)."""
+    return tuple(dict.fromkeys(module for source in plan for module in source.modules))
+
+
 # -- store helpers -----------------------------------------------------------------------------
 
 
+def open_store(home: Path) -> Store:
+    """The bench's data directory's store."""
+    return Store.open(home / "dualwatch.db")
+
+
 def store_counts(home: Path) -> StoreCounts:
-    """Notices per source, versions, changes and the database size (with WAL) after a crawl."""
-    db_path = home / "dualwatch.db"
-    with Store.open(db_path) as store:
+    """Notices per source, versions, changes, documents and the database size (with WAL)."""
+    with open_store(home) as store:
         notices = {
             row["source"]: row["n"]
             for row in store.db.query("SELECT source, count(*) AS n FROM notices GROUP BY source")
         }
         versions = store.db.execute("SELECT count(*) FROM versions").fetchone()[0]
         changes = store.db.execute("SELECT count(*) FROM changes").fetchone()[0]
+        documents = store.db.execute("SELECT count(*) FROM documents").fetchone()[0]
     size = sum(p.stat().st_size for p in home.glob("dualwatch.db*") if p.is_file())
-    return StoreCounts(notices, versions, changes, size)
+    return StoreCounts(notices, versions, changes, documents, size)
+
+
+def stored_urls(home: Path) -> dict[str, frozenset[str]]:
+    """The stored notice URLs of every source."""
+    found: dict[str, set[str]] = {}
+    with open_store(home) as store:
+        for row in store.db.query("SELECT source, url FROM notices"):
+            found.setdefault(row["source"], set()).add(row["url"])
+    return {source: frozenset(urls) for source, urls in found.items()}
+
+
+def known_documents(home: Path) -> frozenset[int]:
+    """Ids of the documents stored so far (none before the first crawl)."""
+    if not (home / "dualwatch.db").exists():
+        return frozenset()
+    with open_store(home) as store:
+        return frozenset(row["id"] for row in store.db.query("SELECT id FROM documents"))
+
+
+def documents_of(home: Path, urls: Sequence[str]) -> dict[str, int | None]:
+    """The document each stored URL belongs to (None when the URL was never stored)."""
+    with open_store(home) as store:
+        found = {
+            url: store.db.execute(
+                "SELECT document_id FROM notices WHERE url = ? ORDER BY id LIMIT 1", [url]
+            ).fetchone()
+            for url in urls
+        }
+    return {url: row[0] if row else None for url, row in found.items()}
 
 
 def last_run_id(home: Path) -> int:
     """The highest run id so far (0 before the first crawl)."""
     if not (home / "dualwatch.db").exists():
         return 0
-    with Store.open(home / "dualwatch.db") as store:
+    with open_store(home) as store:
         return store.db.execute("SELECT coalesce(max(id), 0) FROM runs").fetchone()[0]
 
 
 def runs_after(home: Path, run_id: int) -> list[SourceRun]:
     """The per-source runs a crawl recorded (those with an id above ``run_id``)."""
-    with Store.open(home / "dualwatch.db") as store:
+    with open_store(home) as store:
         rows = store.db.query("SELECT * FROM runs WHERE id > ? ORDER BY id", [run_id])
         return [
             SourceRun(
@@ -367,16 +547,14 @@ def runs_after(home: Path, run_id: int) -> list[SourceRun]:
         ]
 
 
-def changes_after(home: Path, run_id: int) -> dict[str, dict[str, list[str]]]:
-    """Changes recorded by runs above ``run_id`` as ``{host: {kind: sorted urls}}``."""
-    found: dict[str, dict[str, list[str]]] = {
-        host: {kind: [] for kind in KINDS} for host in (MOFCOM_HOST, MOFA_HOST)
-    }
-    with Store.open(home / "dualwatch.db") as store:
-        for row in store.db.query("SELECT kind, url FROM changes WHERE run_id > ?", [run_id]):
-            host = row["url"].split("/")[2]
-            found.setdefault(host, {kind: [] for kind in KINDS})[row["kind"]].append(row["url"])
-    return {host: {k: sorted(v) for k, v in kinds.items()} for host, kinds in found.items()}
+def changes_after(home: Path, run_id: int) -> list[Change]:
+    """Changes recorded by runs above ``run_id``."""
+    with open_store(home) as store:
+        rows = store.db.query(
+            "SELECT kind, source, url, document_id FROM changes WHERE run_id > ? ORDER BY id",
+            [run_id],
+        )
+        return [Change(r["kind"], r["source"], r["url"], r["document_id"]) for r in rows]
 
 
 # -- running a crawl ---------------------------------------------------------------------------
@@ -443,6 +621,7 @@ def measure(replica: Replica, home: Path, logs: Path, step: Step, timeout: float
     replica.set_state(step.state)
     replica.reset_log()
     before_run = last_run_id(home)
+    known = known_documents(home)
     overflows = listen_overflows()
     cpu_children, cpu_self = (
         cpu_seconds(resource.RUSAGE_CHILDREN),
@@ -455,7 +634,6 @@ def measure(replica: Replica, home: Path, logs: Path, step: Step, timeout: float
         returncode=returncode,
         wall=wall,
         statuses=Counter(status for _, _, _, status in log),
-        hosts=Counter(host for _, host, _, _ in log),
         stages=Stages.of(watch, wall),
         crawl_cpu=cpu_seconds(resource.RUSAGE_CHILDREN) - cpu_children,
         overflows=listen_overflows() - overflows,
@@ -465,48 +643,104 @@ def measure(replica: Replica, home: Path, logs: Path, step: Step, timeout: float
         cli_peak_mib=watch.peak_of(CLI_PROCESS),
         runs=runs_after(home, before_run),
         detected=changes_after(home, before_run),
+        known_documents=known,
         counts=store_counts(home),
+        stored=stored_urls(home),
     )
 
 
 # -- checks ------------------------------------------------------------------------------------
 
 
-def check(result: CrawlResult, replica: Replica) -> list[str]:
+def check(result: CrawlResult, plan: Sequence[SourceSites]) -> list[str]:
     """What is wrong with a crawl's result (empty when it behaved)."""
     problems = []
     name = result.step.name
     if result.returncode != 0:
         problems.append(f"{name}: dualwatch crawl exited with status {result.returncode}")
     problems += [f"{name}: {r.source} run {r.outcome}" for r in result.runs if r.outcome != "ok"]
+    ran = {r.source for r in result.runs}
+    problems += [f"{name}: no run of {s.name}" for s in plan if s.name not in ran]
     counted = sum(r.requests for r in result.runs)
     if counted != result.requests:
         problems.append(
             f"{name}: Scrapy counted {counted} requests but the replica served {result.requests}"
         )
-    problems += check_detection(result, replica)
+    if result.step.quiet and result.changes:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(result.kinds().items()))
+        problems.append(f"{name}: detected {result.changes} change(s) ({kinds}), expected none")
+    if result.step.transition:
+        problems += check_detection(result)
+    if result.step.baseline:
+        problems += check_reach(result, plan)
     return problems
 
 
-def check_detection(result: CrawlResult, replica: Replica) -> list[str]:
-    """Compare what a crawl detected (and stored) with what its step expects."""
-    name, expect = result.step.name, result.step.expect
-    if expect == "expected":
-        wanted = expected_changes(result.step.state, BULK)
-        return [
-            f"{name}: {host} {kind}: detected {len(got[kind])}, expected {len(wanted[host][kind])}"
-            for host, got in result.detected.items()
-            for kind in KINDS
-            if got[kind] != wanted[host][kind]
-        ]
+def expectation(result: CrawlResult, plan: Sequence[SourceSites], home: Path) -> Expected:
+    """What ``result``'s crawl should detect: nothing for a quiet step without a transition,
+    else the replica's expected changes for the sites of the enabled sources, as
+    tests/test_all_sources.py::check_state reads them (new ones as documents, not counting
+    the documents known before the crawl)."""
+    if not result.step.transition:
+        return Expected((), (), {}, 0, ())
+    expected = expected_changes(result.step.state, BULK, sites=crawled_modules(plan))
+    modified, removed, new_urls = (
+        tuple(sorted(url for changes in expected.values() for url in changes[kind]))
+        for kind in ("modified", "removed", "new")
+    )
+    documents = documents_of(home, new_urls)
+    new_documents = {
+        d: url for url, d in documents.items() if d is not None and d not in result.known_documents
+    }
+    unstored = tuple(url for url, d in documents.items() if d is None)
+    return Expected(modified, removed, new_documents, len(new_urls), unstored)
+
+
+def check_detection(result: CrawlResult) -> list[str]:
+    """Detection against :attr:`CrawlResult.expected`: modified and removed per URL, new per
+    document."""
+    name, want = result.step.name, result.expected
+    problems = [f"{name}: expected notice never stored: {url}" for url in want.unstored]
+    for kind, wanted in (("modified", want.modified), ("removed", want.removed)):
+        got = sorted(c.url for c in result.detected if c.kind == kind)
+        if got != list(wanted):
+            problems.append(f"{name}: {kind} URLs differ: {differences(got, wanted)}")
+    got_documents = result.new_documents()
+    if got_documents != sorted(want.new_documents):
+        urls = {**want.new_documents, **{c.document_id: c.url for c in result.detected}}
+
+        def label(document: int) -> str:
+            return f"document {document} ({urls.get(document, '?')})"
+
+        problems.append(
+            f"{name}: new documents differ ({result.kinds()['new']} new changes): "
+            + differences(
+                [label(d) for d in got_documents], [label(d) for d in sorted(want.new_documents)]
+            )
+        )
+    return problems
+
+
+def differences(got: Sequence[str], want: Sequence[str]) -> str:
+    """What is missing from and extra in ``got`` (a few examples of each)."""
+    missing = sorted((Counter(want) - Counter(got)).elements())
+    extra = sorted((Counter(got) - Counter(want)).elements())
+    return f"{len(missing)} missing {missing[:SAMPLES]}, {len(extra)} unexpected {extra[:SAMPLES]}"
+
+
+def check_reach(result: CrawlResult, plan: Sequence[SourceSites]) -> list[str]:
+    """Every paged source stored every notice its sites hold at state 1."""
     problems = []
-    if result.changes:
-        problems.append(f"{name}: detected {result.changes} change(s), expected none")
-    if expect == "baseline":
-        listed = len(replica.app.sites[MOFCOM_HOST].listed(result.step.state))
-        stored = result.counts.notices.get("mofcom", 0)
-        if stored < listed:
-            problems.append(f"{name}: stored {stored} MOFCOM notices, the replica lists {listed}")
+    for source in plan:
+        if source.rolling is not None:
+            continue
+        missing = sorted(source.existing - result.stored.get(source.name, frozenset()))
+        if missing:
+            problems.append(
+                f"{result.step.name}: {source.name} stored {len(source.existing) - len(missing)} "
+                f"of the {len(source.existing)} notices its sites hold at state 1; missing "
+                f"{missing[:SAMPLES]}"
+            )
     return problems
 
 
@@ -528,8 +762,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def crawl_table(results: Sequence[CrawlResult]) -> str:
     """The main table: one row per crawl."""
     headers = (
-        "crawl", "state", "wall s", "requests", "200", "304", "404", "req/s",
-        "notices", "versions", "changes", "peak RSS MiB", "db MiB",
+        "crawl", "state", "wall s", "requests", "200", "304", "404", "other", "req/s",
+        "notices", "versions", "documents", "changes", "peak RSS MiB", "db MiB",
     )  # fmt: skip
     rows = [
         (
@@ -540,15 +774,46 @@ def crawl_table(results: Sequence[CrawlResult]) -> str:
             str(r.statuses[200]),
             str(r.statuses[304]),
             str(r.statuses[404]),
+            str(r.requests - r.statuses[200] - r.statuses[304] - r.statuses[404]),
             f"{r.requests / r.wall:.1f}",
             str(r.counts.all_notices),
             str(r.counts.versions),
+            str(r.counts.documents),
             str(r.changes),
             f"{r.peak_mib:.1f}",
             f"{r.counts.db_bytes / MIB:.2f}",
         )
         for r in results
     ]
+    return table(headers, rows)
+
+
+def detection_table(results: Sequence[CrawlResult]) -> str:
+    """What each crawl detected against what it should (new ones counted as documents)."""
+    headers = (
+        "crawl", "must", "new changes", "new documents", "expected", "modified", "expected",
+        "removed", "expected", "check",
+    )  # fmt: skip
+    rows = []
+    for r in results:
+        kinds, want = r.kinds(), r.expected
+        must = "nothing" if r.step.quiet else f"expected_changes({r.step.state})"
+        if r.step.quiet and r.step.transition:
+            must += f" = expected_changes({r.step.state})"
+        rows.append(
+            (
+                r.step.name,
+                must,
+                str(kinds["new"]),
+                str(len(set(r.new_documents()))),
+                f"{len(want.new_documents)} (of {want.new_urls} URLs)",
+                str(kinds["modified"]),
+                str(len(want.modified)),
+                str(kinds["removed"]),
+                str(len(want.removed)),
+                "FAIL" if r.problems else "ok",
+            )
+        )
     return table(headers, rows)
 
 
@@ -583,7 +848,7 @@ def source_table(results: Sequence[CrawlResult]) -> str:
     """The per-source ``runs`` rows of every crawl, with the stored notices per source."""
     headers = (
         "crawl", "source", "outcome", "pages", "requests", "notices",
-        "new", "modified", "removed", "stored",
+        "new", "modified", "removed", "errors", "stored",
     )  # fmt: skip
     rows = [
         (
@@ -596,6 +861,7 @@ def source_table(results: Sequence[CrawlResult]) -> str:
             str(run.new),
             str(run.modified),
             str(run.removed),
+            str(run.errors),
             str(r.counts.notices.get(run.source, 0)),
         )
         for r in results
@@ -604,10 +870,40 @@ def source_table(results: Sequence[CrawlResult]) -> str:
     return table(headers, rows)
 
 
-def preamble(replica: Replica) -> str:
+def reach_table(results: Sequence[CrawlResult], plan: Sequence[SourceSites]) -> str:
+    """Per source: what its replica sites hold, what the baseline stored (bulk included) and
+    what the steady-state crawl cost."""
+    headers = (
+        "source", "replica sites", "listing", "on site (state 1)", "bulk on site", "stored",
+        "bulk stored", "baseline requests", "steady requests", "steady pages", "steady req/stored",
+    )  # fmt: skip
+    baseline = results[0]
+    steady = results[1] if len(results) > 1 else None
+    rows = []
+    for source in plan:
+        stored = baseline.stored.get(source.name, frozenset())
+        base_run = baseline.run_of(source.name)
+        steady_run = steady.run_of(source.name) if steady else None
+        rows.append(
+            (
+                source.name,
+                ",".join(source.modules),
+                "rolling page" if source.rolling else "paged",
+                str(len(source.existing)),
+                str(len(source.bulk)),
+                str(len(stored)),
+                str(len(stored & source.bulk)),
+                str(base_run.requests) if base_run else "-",
+                str(steady_run.requests) if steady_run else "-",
+                str(steady_run.pages) if steady_run else "-",
+                f"{steady_run.requests / len(stored):.1%}" if steady_run and stored else "-",
+            )
+        )
+    return table(headers, rows)
+
+
+def preamble(sources: Sequence[SourceConfig], disabled: Sequence[str]) -> str:
     """What was benchmarked, on what."""
-    mofcom = len(replica.app.sites[MOFCOM_HOST].listed(1))
-    mofa = replica.app.sites[MOFA_HOST]
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     return "\n".join(
         [
@@ -618,47 +914,79 @@ def preamble(replica: Replica) -> str:
             "on 127.0.0.1",
             "  download_delay = 0 (politeness pause off: figures measure dualwatch itself), "
             "concurrent_per_host = 2",
-            f"  MOFCOM lists {mofcom} notices at state 1 "
-            f"({-(-mofcom // 15)} API pages of 15); MOFA holds {len(mofa.releases)} releases, "
-            f"{len(mofa.index_releases(1))} on its rolling index",
+            f"  `dualwatch crawl` (no source named) crawls {len(sources)} enabled sources: "
+            + ", ".join(s.name for s in sources)
+            + (f" (disabled: {', '.join(disabled)})" if disabled else ""),
         ]
     )
 
 
-def notes(results: Sequence[CrawlResult]) -> str:
+def notes(results: Sequence[CrawlResult], plan: Sequence[SourceSites]) -> str:
     """The acceptance figures and the caveats, in words."""
-    baseline, steady = results[0], results[1]
-    stored = steady.counts.all_notices
-    mofa = steady.counts.notices.get("mofa-ja", 0)
-    share = steady.requests / stored if stored else 0.0
-    return "\n".join(
-        [
-            f"stored notices after steady state: {stored}; steady-state requests: "
-            f"{steady.requests} ({steady.statuses[304]} answered 304) = {share:.1%} of stored "
-            f"notices; steady-state changes: {steady.changes}",
-            f"baseline: {baseline.requests} requests in {baseline.wall:.2f}s "
-            f"({baseline.requests / baseline.wall:.1f} req/s overall, "
-            f"{baseline.requests / max(baseline.stages.fetching, 1e-9):.1f} req/s while fetching)",
-            f"MOFA: the mofa-ja spider reads only the rolling index, so it stores {mofa} "
-            f"releases; the {BULK} bulk releases exist only in the monthly archives it does "
-            "not crawl.",
-            "peak RSS = max VmHWM over the CLI process and its descendants (the Scrapy process "
-            "`python -m crawler.run`), polled from /proc every "
-            f"{POLL_SECONDS * 1000:.0f} ms; crawl CPU = user+sys of that tree.",
-        ]
+    baseline = results[0]
+    lines = [
+        f"baseline: {baseline.requests} requests in {baseline.wall:.2f}s "
+        f"({baseline.requests / baseline.wall:.1f} req/s overall, "
+        f"{baseline.requests / max(baseline.stages.fetching, 1e-9):.1f} req/s while fetching); "
+        f"stored {baseline.counts.all_notices} notices "
+        f"({sum(len(baseline.stored.get(s.name, frozenset()) & s.bulk) for s in plan)} bulk)",
+    ]
+    if len(results) > 1:
+        steady = results[1]
+        stored = steady.counts.all_notices
+        share = steady.requests / stored if stored else 0.0
+        lines.append(
+            f"steady state: {steady.requests} requests ({steady.statuses[304]} answered 304) "
+            f"for {stored} stored notices = {share:.1%}; {steady.changes} change(s) detected; "
+            f"{steady.wall:.2f}s"
+        )
+    for source in plan:
+        if source.rolling:
+            stored = len(baseline.stored.get(source.name, frozenset()))
+            held = f"{len(source.existing)} notices its sites hold at state 1"
+            bulk = f"{len(source.bulk)} of them bulk" if source.bulk else "its sites have no bulk"
+            gap = (
+                "the rest are only in archives it does not read: unreachable by design, "
+                "not a failure"
+                if stored < len(source.existing)
+                else "nothing is out of its reach"
+            )
+            lines.append(
+                f"{source.name} ({source.rolling}): stores {stored} of the {held} ({bulk}); {gap}"
+            )
+    lines.append(
+        "steady req/stored above 100% for the rolling sources: each crawl re-checks every "
+        "notice on their pages (all within revisit_days of the newest date) plus the pages."
     )
+    lines.append(
+        "peak RSS = max VmHWM over the CLI process and its descendants (the Scrapy process "
+        "`python -m crawler.run`), polled from /proc every "
+        f"{POLL_SECONDS * 1000:.0f} ms; crawl CPU = user+sys of that tree."
+    )
+    return "\n".join(lines)
 
 
-def report(replica: Replica, results: Sequence[CrawlResult], elapsed: float) -> str:
+def report(
+    sources: Sequence[SourceConfig],
+    disabled: Sequence[str],
+    plan: Sequence[SourceSites],
+    results: Sequence[CrawlResult],
+    elapsed: float,
+) -> str:
     """The whole printed report."""
     cross = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return "\n\n".join(
         [
-            preamble(replica),
-            crawl_table(results),
-            stage_table(results),
-            source_table(results),
-            notes(results),
+            preamble(sources, disabled),
+            "Crawls (requests = served by the replica; notices/versions/documents = stored "
+            "after the crawl; changes = detected by the crawl)\n" + crawl_table(results),
+            "Detection (new compared per document, modified/removed per URL)\n"
+            + detection_table(results),
+            "Where the time goes\n" + stage_table(results),
+            "Per source, per crawl (the runs table)\n" + source_table(results),
+            "Stored notices per source (baseline) vs steady-state requests\n"
+            + reach_table(results, plan),
+            notes(results, plan),
             f"cross-check: getrusage(RUSAGE_CHILDREN).ru_maxrss over all crawls = {cross:.1f} "
             f"MiB; bench finished in {elapsed:.1f}s",
         ]
@@ -675,7 +1003,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def run_steps(replica: Replica, home: Path, logs: Path, deadline: float) -> list[CrawlResult]:
+def run_steps(
+    replica: Replica, home: Path, logs: Path, plan: Sequence[SourceSites], deadline: float
+) -> list[CrawlResult]:
     """Run every step in order; stop early when one crawl fails to run."""
     results = []
     for step in STEPS:
@@ -684,8 +1014,13 @@ def run_steps(replica: Replica, home: Path, logs: Path, deadline: float) -> list
             f"crawl {len(results) + 1}/{len(STEPS)}: {step.name} (state {step.state})…", flush=True
         )
         result = measure(replica, home, logs, step, timeout=max(remaining, 1.0))
-        result.problems = check(result, replica)
+        result.expected = expectation(result, plan, home)
+        result.problems = check(result, plan)
         results.append(result)
+        print(
+            f"  {result.wall:.1f}s, {result.requests} requests, {result.changes} change(s)",
+            flush=True,
+        )
         if result.returncode != 0:
             err = (logs / f"{step.name.replace(' ', '-')}.err").read_text(errors="replace")
             print(f"crawl failed; end of its stderr:\n{err[-3000:]}", file=sys.stderr)
@@ -697,14 +1032,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark, print the report; return 0 when every check passed."""
     args = parse_args(argv)
     started = time.perf_counter()
+    config = load_config(CONFIG)
+    sources = [s for s in config.sources.values() if s.enabled]
+    disabled = [s.name for s in config.sources.values() if not s.enabled]
+    plan = plan_sources(sources)
     workdir = Path(tempfile.mkdtemp(prefix="dualwatch-bench-"))
     home, logs = workdir / "home", workdir / "logs"
     logs.mkdir()
     replica = Replica(port=0, state=1, bulk=BULK).start()
+    results: list[CrawlResult] = []
     try:
-        results = run_steps(replica, home, logs, started + BUDGET_SECONDS)
+        results = run_steps(replica, home, logs, plan, started + BUDGET_SECONDS)
         print()
-        print(report(replica, results, time.perf_counter() - started))
+        print(report(sources, disabled, plan, results, time.perf_counter() - started))
     finally:
         replica.stop()
         if args.keep:
@@ -712,6 +1052,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     problems = [p for r in results for p in r.problems]
+    problems += [
+        f"{s.name}: no replica site answers its configured URLs" for s in plan if not s.modules
+    ]
     if len(results) < len(STEPS):
         problems.append(f"only {len(results)} of {len(STEPS)} crawls ran")
     for problem in problems:
