@@ -10,15 +10,19 @@ import json
 import re
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import click
 
 from monitors import tasks
+from monitors.alerts import SendReport
 from monitors.config import Config, load_config
 from monitors.detect import format_change_diff
 from monitors.errors import ConfigError, DualwatchError
+from monitors.ledger import Delivery, Ledger
 from monitors.logsetup import configure_logging
+from monitors.rules import explain, load_rules
 from monitors.store import Store
 from monitors.views import notice_report, run_table, shorten, table
 
@@ -80,11 +84,8 @@ def crawl(obj: Context, sources: tuple[str, ...], full: bool, no_send: bool) -> 
     for run in report.runs:
         if not run.succeeded:
             click.echo(f"{run.source}: {run.outcome}: {run.message}", err=True)
-    if report.deliveries:
-        click.echo(
-            f"\n{len(report.deliveries)} alert message(s) written to "
-            f"{obj.config.outbox_path / 'new'}"
-        )
+    if report.delivery is not None:
+        click.echo(delivery_summary(report.delivery, obj.config))
     sys.exit(0 if report.ok else 1)
 
 
@@ -156,6 +157,99 @@ def sources(obj: Context) -> None:
                 ]
             )
     click.echo(table(["source", "enabled", "notices", "last run", "outcome", "message"], rows))
+
+
+@cli.command()
+@click.option("--pending", is_flag=True, help="Only alerts and digests still to deliver.")
+@pass_context
+def alerts(obj: Context, pending: bool) -> None:
+    """List immediate alerts and digests with their delivery status."""
+    with obj.store() as store:
+        ledger = Ledger(store)
+        rows = [_ledger_row(d) for d in ledger.listing("alerts", pending_only=pending)]
+        rows += [_ledger_row(d) for d in ledger.listing("digests", pending_only=pending)]
+    click.echo(table(["id", "what", "recipient", "status", "tries", "next try", "error"], rows))
+
+
+@cli.command()
+@pass_context
+def send(obj: Context) -> None:
+    """Classify new changes, queue alerts, open due digests and deliver what is due."""
+    with obj.store() as store:
+        report = tasks.send_pending(store, obj.config)
+    click.echo(delivery_summary(report, obj.config))
+    sys.exit(1 if report.failed or report.retrying else 0)
+
+
+@cli.command()
+@click.option("--period", type=click.Choice(["daily", "weekly"]), help="Default: per subscription.")
+@click.option("--subscription", "name", metavar="NAME", help="Only this subscription.")
+@click.option("--preview", type=click.Path(dir_okay=False), help="Write the HTML digest here.")
+@click.option("--send", "do_send", is_flag=True, help="Record and send the due digest(s).")
+@pass_context
+def digest(
+    obj: Context, period: str | None, name: str | None, preview: str | None, do_send: bool
+) -> None:
+    """Show (or --preview, or --send) the digest of the latest complete period."""
+    with obj.store() as store:
+        tasks.prepare_digests(store, obj.config)
+        for subscription, rendered in tasks.render_digests(store, obj.config, name, period):
+            if preview:
+                Path(preview).write_text(rendered.html, encoding="utf-8")
+                click.echo(f"{subscription.name}: HTML digest written to {preview}")
+            else:
+                click.echo(f"Subject: {rendered.subject}\n\n{rendered.text}")
+        if do_send:
+            report = tasks.send_digests(store, obj.config, name, period)
+            click.echo(delivery_summary(report, obj.config))
+
+
+@cli.group()
+def rules() -> None:
+    """Relevance rules (config/rules.toml)."""
+
+
+@rules.command("test")
+@click.argument("target")
+@pass_context
+def rules_test(obj: Context, target: str) -> None:
+    """Show which topics TARGET (a stored notice id/URL, or an HTML or text file) matches."""
+    ruleset = load_rules(obj.config.rules_path, known_sources=obj.config.sources)
+    with obj.store() as store:
+        title, text, source, doc_type = tasks.rule_input(store, target)
+    click.echo(explain(ruleset, title=title, text=text, source=source, doc_type=doc_type))
+
+
+def delivery_summary(report: SendReport, config: Config) -> str:
+    """One line about a delivery pass, naming where messages went."""
+    where = (
+        f"SMTP {config.mail.smtp.get('host')}"
+        if config.mail.smtp.get("host")
+        else f"the outbox {config.outbox_path / 'new'}"
+    )
+    line = f"\ndelivered {report.sent} message(s) to {where}"
+    if report.retrying:
+        line += f"; {report.retrying} will be retried"
+    if report.failed:
+        line += f"; {report.failed} FAILED permanently (see `dualwatch alerts`)"
+    return line
+
+
+def _ledger_row(delivery: Delivery) -> list[str]:
+    what = (
+        f"change {delivery.change_id}"
+        if delivery.table == "alerts"
+        else f"{delivery.period} digest {delivery.period_start[:10]}"
+    )
+    return [
+        f"{delivery.table[0]}{delivery.id}",
+        what,
+        delivery.recipient,
+        delivery.status,
+        str(delivery.attempts),
+        delivery.next_attempt_at or "-",
+        shorten(delivery.last_error or "", 50),
+    ]
 
 
 def parse_since(value: str | None) -> str | None:

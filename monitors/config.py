@@ -16,6 +16,8 @@ from types import MappingProxyType
 from typing import Any
 
 from monitors.errors import ConfigError
+from monitors.mailer import settings_from_table
+from monitors.subscriptions import Subscription, parse_subscriptions
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_NAME = Path("config") / "dualwatch.toml"
@@ -55,11 +57,14 @@ class CrawlSettings:
 
 @dataclass(frozen=True)
 class MailSettings:
-    """Where alert messages go (the Maildir outbox until SMTP is configured)."""
+    """How alert messages are sent: SMTP when ``[mail.smtp]`` names a host, else the Maildir
+    outbox under the data directory."""
 
     sender: str = "dualwatch <dualwatch@localhost>"
-    recipients: tuple[str, ...] = ("analyst@localhost",)
     message_id_domain: str = "dualwatch.local"
+    smtp: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    retry_base_seconds: float = 60.0
+    retry_max_seconds: float = 3600.0
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,8 @@ class Config:
     crawl: CrawlSettings
     mail: MailSettings
     sources: Mapping[str, SourceConfig]
+    subscriptions: tuple[Subscription, ...] = ()
+    rules_path: Path = PROJECT_ROOT / "config" / "rules.toml"
 
     def source(self, name: str) -> SourceConfig:
         """Return the source called ``name`` or raise ConfigError listing the valid names."""
@@ -141,14 +148,26 @@ def load_config(
     config_path = find_config_path(path)
     raw = read_toml(config_path)
     general = _table(raw, "dualwatch")
+    sources = _sources(_table(raw, "sources"))
     return Config(
         path=config_path,
         home=_resolve_home(home, general),
         connect_to=_resolve_connect_to(connect_to, general),
         crawl=_build(CrawlSettings, _table(raw, "crawl"), "crawl"),
         mail=_mail_settings(_table(raw, "mail")),
-        sources=MappingProxyType(_sources(_table(raw, "sources"))),
+        sources=MappingProxyType(sources),
+        subscriptions=parse_subscriptions(raw.get("subscriptions"), list(sources)),
+        rules_path=_rules_path(config_path, general),
     )
+
+
+def _rules_path(config_path: Path, general: Mapping[str, Any]) -> Path:
+    """``[dualwatch] rules`` relative to the config file; by default its sibling rules.toml,
+    or the checkout's config/rules.toml when there is none (e.g. for a test config)."""
+    if "rules" in general:
+        return (config_path.parent / str(general["rules"])).resolve()
+    sibling = config_path.parent / "rules.toml"
+    return sibling if sibling.is_file() else PROJECT_ROOT / "config" / "rules.toml"
 
 
 def read_toml(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
@@ -226,8 +245,11 @@ def _mail_settings(values: Mapping[str, Any]) -> MailSettings:
     if "from" in values:
         values["sender"] = values.pop("from")
     if "to" in values:
-        to = values.pop("to")
-        values["recipients"] = tuple([to] if isinstance(to, str) else to)
+        raise ConfigError("[mail] to: recipients are now [[subscriptions]] tables (see README)")
+    if "smtp" in values:
+        smtp = dict(_table(values, "smtp"))
+        settings_from_table(smtp)  # validate now: a bad [mail.smtp] fails at start, exit 2
+        values["smtp"] = MappingProxyType(smtp)
     return _build(MailSettings, values, "mail")
 
 

@@ -1,21 +1,24 @@
-"""Build RFC 5322 alert messages for detected changes (rendering only, no sending)."""
+"""Turn rendered alerts and digests into RFC 5322 messages (no rendering, no sending).
+
+Messages are multipart/alternative (plain text first, then HTML), UTF-8 throughout, with
+headers encoded for CJK subjects; scraped text never reaches a header except through
+:func:`header_safe`. Message-IDs are stable per ledger row, so a message re-sent after a crash
+is recognisably the same one, and every alert about one document carries the same
+References/In-Reply-To, so all its versions thread together in a mail client.
+"""
 
 from __future__ import annotations
 
-import json
 import re
+from email.header import Header
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate
+from typing import TYPE_CHECKING
 
-from monitors.config import Config
-from monitors.detect import format_change_diff
-from monitors.errors import StoreError
-from monitors.models import Change
-from monitors.render import render
-from monitors.store import Store
+if TYPE_CHECKING:
+    from monitors.emailrender import RenderedMessage
 
-KIND_LABELS = {"new": "New", "modified": "Modified", "removed": "Removed"}
-EXCERPT_CHARS = 2000
 SUBJECT_MAX = 180
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 
@@ -26,54 +29,45 @@ def header_safe(text: str, limit: int = SUBJECT_MAX) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def message_id(config: Config, kind: str, ident: int) -> str:
-    """A stable Message-ID, so a re-sent alert is recognisably the same message."""
-    return f"<dualwatch.{kind}-{ident}@{config.mail.message_id_domain}>"
+def thread_id(domain: str, document_id: int | None, notice_id: int) -> str:
+    """The Message-ID every alert about one document refers to (its thread root)."""
+    if document_id is not None:
+        return f"<dualwatch.document-{document_id}@{domain}>"
+    return f"<dualwatch.notice-{notice_id}@{domain}>"
 
 
-def build_change_message(
-    store: Store, config: Config, change: Change, recipient: str
+def build_email(
+    rendered: RenderedMessage,
+    *,
+    sender: str,
+    recipient: str,
+    message_id: str,
+    thread: str | None = None,
 ) -> EmailMessage:
-    """The alert message for one change addressed to ``recipient``."""
-    notice = store.find_notice(str(change.notice_id))
-    if notice is None:
-        raise StoreError(f"change {change.id} points at missing notice {change.notice_id}")
-    version = store.get_version(change.version_id) if change.version_id else None
-    text = version.text if version else ""
-    context = {
-        "kind": change.kind,
-        "kind_label": KIND_LABELS.get(change.kind, change.kind),
-        "title": change.title,
-        "url": change.url,
-        "notice": notice,
-        "source_title": config.sources[change.source].title
-        if change.source in config.sources
-        else change.source,
-        "detected_at": change.detected_at,
-        "change_id": change.id,
-        "excerpt": text[:EXCERPT_CHARS],
-        "truncated": len(text) > EXCERPT_CHARS,
-        "remaining": max(len(text) - EXCERPT_CHARS, 0),
-        "diff_text": format_change_diff(change.diff) if change.kind == "modified" else "",
-        "http_status": _http_status(change),
-        "attachments": version.attachments if version else (),
-    }
+    """A multipart/alternative message with the given stable Message-ID and thread."""
     message = EmailMessage()
-    message["Subject"] = header_safe(render("email/change.subject.txt", **context).strip())
-    message["From"] = config.mail.sender
-    message["To"] = recipient
+    _set_subject(message, header_safe(rendered.subject))
+    message["From"] = sender
+    message["To"] = Address(addr_spec=header_safe(recipient, 320))
     message["Date"] = formatdate(localtime=False, usegmt=True)
-    message["Message-ID"] = message_id(config, "change", change.id)
-    thread = message_id(config, "notice", change.notice_id)
-    message["In-Reply-To"] = thread
-    message["References"] = thread
-    message["X-Dualwatch-Change"] = str(change.id)
-    message["X-Dualwatch-Source"] = change.source
-    message.set_content(render("email/change.txt", **context), charset="utf-8")
+    message["Message-ID"] = message_id
+    if thread:
+        message["In-Reply-To"] = thread
+        message["References"] = thread
+    message["Auto-Submitted"] = "auto-generated"
+    # base64 keeps the message 7-bit clean for any relay (no 8BITMIME needed)
+    message.set_content(rendered.text, charset="utf-8", cte="base64")
+    message.add_alternative(rendered.html, subtype="html", charset="utf-8", cte="base64")
     return message
 
 
-def _http_status(change: Change) -> str:
-    if change.kind != "removed" or not change.diff:
-        return ""
-    return str(json.loads(change.diff).get("http_status", "404/410"))
+def _set_subject(message: EmailMessage, subject: str) -> None:
+    """Set a subject whose CJK words survive folding.
+
+    Python 3.11's header folding drops the space between two encoded words (CPython
+    gh-144156), turning ``第1号 关于`` into ``第1号关于``; encoding it ourselves keeps it.
+    """
+    if subject.isascii():
+        message["Subject"] = subject
+    else:
+        message.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode())

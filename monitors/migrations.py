@@ -186,3 +186,68 @@ def m003_files(db: Database) -> None:
         {"url": str, "sha256": str, "etag": str, "last_modified": str, "fetched_at": str},
         pk="url",
     )
+
+
+@migrations()
+def m004_alerts(db: Database) -> None:
+    """Rule matches per change, and the ledgers of immediate alerts and digests."""
+    db["changes"].add_column("classified_at", str)
+    db["change_matches"].create(
+        {
+            "id": int,
+            "change_id": int,
+            "topic": str,
+            "topic_title": str,
+            "priority": int,
+            "term": str,
+            "field": str,
+            "snippet": str,
+        },
+        pk="id",
+        foreign_keys=[("change_id", "changes", "id")],
+    )
+    db["change_matches"].create_index(["change_id"])
+    db["subscribers"].create({"name": str, "email": str, "first_seen_at": str}, pk="name")
+    db["alerts"].create(
+        {
+            "id": int,
+            "change_id": int,
+            "subscription": str,
+            "recipient": str,
+            "message_id": str,
+            "status": str,
+            "attempts": int,
+            "next_attempt_at": str,
+            "last_error": str,
+            "transport": str,
+            "location": str,
+            "created_at": str,
+            "sent_at": str,
+        },
+        pk="id",
+        foreign_keys=[("change_id", "changes", "id")],
+    )
+    db["alerts"].create_index(["change_id", "recipient"], unique=True)
+    db["alerts"].create_index(["status", "next_attempt_at"])
+    db["digests"].create(
+        {
+            "id": int,
+            "subscription": str,
+            "recipient": str,
+            "period": str,
+            "period_start": str,
+            "period_end": str,
+            "change_count": int,
+            "message_id": str,
+            "status": str,
+            "attempts": int,
+            "next_attempt_at": str,
+            "last_error": str,
+            "transport": str,
+            "location": str,
+            "created_at": str,
+            "sent_at": str,
+        },
+        pk="id",
+    )
+    db["digests"].create_index(["subscription", "period", "period_start"], unique=True)

@@ -54,7 +54,7 @@ class Store:
             db.enable_wal()
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA foreign_keys = ON")
-            migrations.apply(db)
+            _migrate(db)
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot open store {path}: {exc}") from exc
         return cls(db, path)
@@ -413,6 +413,14 @@ class Store:
 
     # -- helpers ------------------------------------------------------------------------
 
+    def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        """Run a read query; StoreError on failure (for sibling modules such as the ledger)."""
+        return self._all(sql, params)
+
+    def row(self, sql: str, params: list[Any] | None = None) -> dict[str, Any] | None:
+        """The first row of a read query, or None."""
+        return self._one(sql, params)
+
     def _all(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         try:
             return list(self.db.query(sql, params or []))
@@ -422,6 +430,24 @@ class Store:
     def _one(self, sql: str, params: list[Any] | None = None) -> dict[str, Any] | None:
         rows = self._all(sql, params)
         return rows[0] if rows else None
+
+
+def _migrate(db: Database) -> None:
+    """Apply pending migrations under an immediate write lock.
+
+    Two processes opening a new store at once (the CLI and a crawl) must not both start a
+    deferred transaction and then collide upgrading it to a write (SQLite answers "database
+    is locked" at once, without waiting); BEGIN IMMEDIATE makes the second one wait.
+    """
+    if not migrations.pending(db):
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        migrations.apply(db)
+    except BaseException:
+        db.rollback()
+        raise
+    db.commit()
 
 
 def _notice_fields(fetched: FetchedNotice, now: str) -> dict[str, Any]:
@@ -511,3 +537,8 @@ def _run(row: dict[str, Any]) -> Run:
         error_log=tuple(json.loads(row["error_log"] or "[]")),
         message=row["message"],
     )
+
+
+def change_from_row(row: dict[str, Any]) -> Change:
+    """A :class:`Change` from a ``changes`` row."""
+    return _change(row)

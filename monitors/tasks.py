@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 
+from monitors.alerts import SendReport, classify_pending, queue_immediate
 from monitors.config import Config, SourceConfig
+from monitors.digest import digest_view, due_period
+from monitors.dispatch import deliver_due, make_transport, open_due_digests
+from monitors.emailrender import RenderedMessage, render_digest
 from monitors.errors import ConfigError
+from monitors.ledger import Ledger
 from monitors.models import Run, RunStats
-from monitors.outbox import Delivery, deliver_pending
+from monitors.normalize import collapse_whitespace, html_to_text
+from monitors.rules import load_rules
 from monitors.runner import ProcessResult, run_crawl_process
 from monitors.store import Store
+from monitors.subscriptions import Subscription
+
+CONFIG_EXIT = 2  # crawler.run's exit status for configuration errors
 
 
 @dataclass(frozen=True)
@@ -19,7 +31,7 @@ class CrawlReport:
     """What one `dualwatch crawl` did: a run per source and the messages written."""
 
     runs: tuple[Run, ...]
-    deliveries: tuple[Delivery, ...]
+    delivery: SendReport | None
     process: ProcessResult
 
     @property
@@ -49,11 +61,27 @@ def crawl(
     """Crawl sources in a child process, then write alert messages for what was detected."""
     sources = [s.name for s in select_sources(config, names)]
     batch = uuid.uuid4().hex
+    register_subscribers(config)  # a subscription added now gets this crawl's changes too
     process = run_crawl_process(config, sources, batch=batch, full=full, verbosity=verbosity)
+    if process.returncode == CONFIG_EXIT and not process.timed_out:
+        raise ConfigError("the crawl process rejected the configuration (error above)")
     with Store.open(config.db_path) as store:
         runs = _runs_of_batch(store, config, sources, batch, process)
-        deliveries = deliver_pending(store, config) if send else []
-    return CrawlReport(tuple(runs), tuple(deliveries), process)
+        delivery = send_pending(store, config, digests=False) if send else None
+    return CrawlReport(tuple(runs), delivery, process)
+
+
+def send_pending(store: Store, config: Config, *, digests: bool = True) -> SendReport:
+    """Classify new changes, queue immediate alerts, open due digests, deliver what is due."""
+    classify_pending(store, load_rules(config.rules_path, known_sources=config.sources))
+    queue_immediate(store, config)
+    if digests:
+        open_due_digests(store, config)
+    transport = make_transport(config)
+    try:
+        return deliver_due(store, config, transport)
+    finally:
+        transport.close()
 
 
 def _runs_of_batch(
@@ -72,3 +100,85 @@ def _runs_of_batch(
         run_id = store.start_run(name, batch, baseline=False)
         store.finish_run(run_id, "error", RunStats(), f"crawl process {why} before starting")
     return store.runs_for_batch(batch)
+
+
+def prepare_digests(store: Store, config: Config) -> int:
+    """Classify changes not yet matched against the rules (digests group by topic)."""
+    return classify_pending(store, load_rules(config.rules_path, known_sources=config.sources))
+
+
+def _digest_targets(
+    config: Config, name: str | None, period: str | None
+) -> list[tuple[Subscription, str]]:
+    chosen = [s for s in config.subscriptions if name is None or s.name == name]
+    if name is not None and not chosen:
+        raise ConfigError(f"no subscription named {name!r}")
+    targets = [(s, period or s.digest) for s in chosen]
+    return [(s, kind) for s, kind in targets if kind != "none"]
+
+
+def render_digests(
+    store: Store, config: Config, name: str | None = None, period: str | None = None
+) -> list[tuple[Subscription, RenderedMessage]]:
+    """The due digest of each chosen subscription, rendered but not recorded or sent."""
+    now = datetime.now(UTC)
+    return [
+        (s, render_digest(digest_view(store, config, s, due_period(s, kind, now))))
+        for s, kind in _digest_targets(config, name, period)
+    ]
+
+
+def send_digests(
+    store: Store,
+    config: Config,
+    name: str | None = None,
+    period: str | None = None,
+    *,
+    now: datetime | None = None,
+) -> SendReport:
+    """Record the due digest of each chosen subscription (once per period) and deliver."""
+    prepare_digests(store, config)
+    ledger = Ledger(store)
+    now = now or datetime.now(UTC)
+    for subscription, kind in _digest_targets(config, name, period):
+        due = due_period(subscription, kind, now)
+        count = digest_view(store, config, subscription, due).total
+        ledger.open_digest(
+            subscription.name,
+            subscription.email,
+            kind,
+            due.start_iso,
+            due.end_iso,
+            count,
+            config.mail.message_id_domain,
+        )
+    transport = make_transport(config)
+    try:
+        return deliver_due(store, config, transport, now)
+    finally:
+        transport.close()
+
+
+def rule_input(store: Store, target: str) -> tuple[str, str, str | None, str | None]:
+    """(title, text, source, doc_type) of a stored notice (id or URL) or of a file."""
+    path = Path(target)
+    if path.is_file():
+        raw = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix.lower() in (".html", ".htm"):
+            title = collapse_whitespace(re.sub(r"(?s).*<title>(.*?)</title>.*|.*", r"\1", raw))
+            return title, html_to_text(raw), None, None
+        first, _, rest = raw.partition("\n")
+        return first.strip(), rest, None, None
+    notice = store.find_notice(target)
+    if notice is None or notice.current_version_id is None:
+        raise ConfigError(f"{target!r} is neither a file nor a stored notice (id or URL)")
+    version = store.get_version(notice.current_version_id)
+    return version.title, version.text, notice.source, version.metadata.get("doc_type")
+
+
+def register_subscribers(config: Config) -> None:
+    """Record when each subscription was first seen (alerts start from that moment)."""
+    with Store.open(config.db_path) as store:
+        ledger = Ledger(store)
+        for subscription in config.subscriptions:
+            ledger.subscriber_since(subscription.name, subscription.email)

@@ -46,7 +46,9 @@ def test_missing_things_exit_1_with_a_message(dualwatch: Dualwatch) -> None:
 
 def test_configuration_errors_exit_2(tmp_path: Path, dualwatch: Dualwatch) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text("[crawl]\nno_such_key = 1\n[sources.x]\nhosts=['a']\nlisting_url='u'\n")
+    bad.write_text(
+        "[crawl]\nno_such_key = 1\n[sources.x]\nspider='mofcom'\nhosts=['a']\nlisting_url='u'\n"
+    )
     dualwatch.config_path = bad
     assert "unknown key" in dualwatch.run("sources", check=2).stderr
     dualwatch.config_path = tmp_path / "missing.toml"

@@ -728,14 +728,10 @@ def test_broken_json_listing_fails_loudly(tmp_path: Path, replica: Replica) -> N
     assert "listing JSON has no 'result.rows'" in result.stderr
 
 
-def test_bad_option_fails_the_run_and_names_the_key(tmp_path: Path, replica: Replica) -> None:
+def test_bad_option_stops_the_crawl_and_names_the_key(tmp_path: Path, replica: Replica) -> None:
     extra = '[sources.mofa-oshirase.listing]\nitem = "li"\n'
     dw = generic_dualwatch(tmp_path, replica, extra)
-    result = dw.run("crawl", "mofa-oshirase", check=1)
-    assert "mofa-oshirase: error: config: [sources.mofa-oshirase] listing.item: unknown" in (
-        result.stderr
-    )
-    assert replica.requests() == [] or all(
-        "oshirase" not in path for _m, _h, path, _s in replica.requests()
-    )
-    assert "config" in dw.run("sources").stdout
+    result = dw.run("crawl", "mofa-oshirase", check=2)
+    assert "[sources.mofa-oshirase] listing.item: unknown option" in result.stderr
+    assert "configuration error" in result.stderr
+    assert all("oshirase" not in path for _m, _h, path, _s in replica.requests())

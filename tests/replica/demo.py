@@ -55,7 +55,7 @@ def show_outbox() -> None:
         for header in ("From", "To", "Subject", "Message-ID", "References"):
             print(f"{header}: {first[header]}")
         print()
-        print(first.get_content()[:1500])
+        print(first.get_body(("plain",)).get_content()[:1500])
 
 
 def modified_change_ids() -> list[int]:

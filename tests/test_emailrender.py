@@ -1,0 +1,762 @@
+"""Alert and digest emails rendered from their views: golden files, escaping, subjects, sizes.
+
+``UPDATE_GOLDEN=1 pytest tests/test_emailrender.py`` (re)writes ``tests/golden/email_*``;
+read the diff (and open the HTML in a browser) before committing it. Each ``.txt`` golden
+holds the subject line, a blank line and the text part; each ``.html`` golden the HTML part.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from dataclasses import replace
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from jinja2 import UndefinedError
+from markupsafe import Markup
+
+from monitors.diff import TextDiff, diff_texts
+from monitors.emailrender import (
+    ALERT_DIFF_MAX_LINES,
+    DIGEST_MAX_ITEMS,
+    RenderedMessage,
+    email_environment,
+    period_label,
+    render_alert,
+    render_digest,
+    safe_url,
+)
+from monitors.emailviews import (
+    AlertView,
+    AttachmentView,
+    CopyView,
+    DigestGroup,
+    DigestView,
+    MatchView,
+    SourceHealthView,
+)
+from monitors.htmldiff import DEL_STYLE, INS_STYLE, MARK_STYLE, diff_table, highlight
+from monitors.normalize import normalize_text
+from monitors.render import environment
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+GMAIL_CLIP_BYTES = 102 * 1024
+
+XSS_SCRIPT = "<script>alert(1)</script>"
+XSS_IMG = '"><img src=x onerror=alert(1)>'
+HOSTILE = f"商务部公告{XSS_SCRIPT}{XSS_IMG}"
+
+# ---- fixtures: realistic notices from the replica ------------------------------------------
+
+NO1_TITLE = "商务部公告2026年第1号 关于加强两用物项对日本出口管制的公告"
+NO1_TEXT = (
+    "根据《中华人民共和国出口管制法》《中华人民共和国两用物项出口管制条例》等法律法规有关规定，"
+    "为维护国家安全和利益、履行防扩散等国际义务，决定加强两用物项对日本出口管制。"
+    "现将有关事项公告如下：\n"
+    "禁止所有两用物项对日本军事用户、军事用途，以及一切有助于提升日本军事实力的其他最终用户"
+    "用途出口。\n"
+    "任何国家和地区的组织和个人，违反上述规定，将原产于中华人民共和国的相关两用物项转移或提供"
+    "给日本的组织和个人，将依法追究法律责任。\n"
+    "本公告自公布之日起正式实施。\n"
+    "商务部\n"
+    "2026年1月6日"
+)
+DANWA_OLD = (
+    "1. 1月6日、中国商務部は、全ての両用品目について、日本の軍事ユーザー及び軍事用途等向けの"
+    "輸出を禁止する措置を発表しました。\n"
+    "2. 我が国のみを対象とする今般の措置は、国際的な慣行と大きく異なるものであり、決して許容"
+    "できず、極めて遺憾です。我が国は、中国側に対し、措置の撤回を強く求めます。\n"
+    "3. 我が国は、措置の内容及び影響を精査し、関係国とも連携しつつ適切に対応していきます。"
+)
+DANWA_NEW = DANWA_OLD.replace("措置を発表しました", "措置を公表しました")
+ANNEX_OLD = "2026年出口许可证管理货物目录\n一、稀土\n二、钨、锑\n三、锡\n四、白银\n五、钼"
+ANNEX_NEW = (
+    "2026年出口许可证管理货物目录\n一、稀土（含稀土永磁体）\n二、钨、锑\n三、锡\n四、白银\n五、钼"
+)
+
+
+def alert(**fields: object) -> AlertView:
+    """An alert view with neutral defaults, overridden by ``fields``."""
+    base = AlertView(
+        change_id=1,
+        kind="new",
+        source="mofcom",
+        source_title="MOFCOM 政策发布",
+        url="https://www.mofcom.gov.cn/zwgk/zcfb/art/2026/art_1.html",
+        title="商务部公告",
+        detected_at="2026-01-06T09:40:12+00:00",
+        doc_number=None,
+        issuer=None,
+        published=None,
+        effective=None,
+        doc_type=None,
+        language="zh",
+        copies=(),
+        matches=(),
+        excerpt="",
+        title_diff=None,
+        body_diff=None,
+        attachments=(),
+        http_status=None,
+    )
+    return replace(base, **fields)
+
+
+def new_chinese_announcement() -> AlertView:
+    """MOFCOM 2026 No. 1 as first seen, matched by two topics, with its three copies."""
+    return alert(
+        change_id=41,
+        url="https://www.mofcom.gov.cn/zcfb/zgdwjjmywg/art/2026/art_5eb791b008284131855c37cc70d84e26.html",
+        title=NO1_TITLE,
+        doc_number="商务部公告2026年第1号",
+        issuer="商务部",
+        published="2026-01-06",
+        effective="2026-01-06",
+        doc_type="announcement",
+        copies=(
+            CopyView(
+                "mofcom-bis", "zh", "https://aqygzj.mofcom.gov.cn/gzjgfxwj/art/2026/art_1.html"
+            ),
+            CopyView(
+                "mofcom-ecl", "zh", "https://exportcontrol.mofcom.gov.cn/article/gnfg/202601/1.html"
+            ),
+            CopyView(
+                "mofcom-en",
+                "en",
+                "https://english.mofcom.gov.cn/Policies/Announcements/art/2026/art_1.html",
+            ),
+        ),
+        matches=(
+            MatchView(
+                "dual-use",
+                "Dual-use items",
+                "两用物项",
+                "关于加强两用物项对日本出口管制的公告",
+                "title",
+            ),
+            MatchView(
+                "dual-use",
+                "Dual-use items",
+                "出口管制",
+                "…决定加强两用物项对日本出口管制。现将…",
+                "text",
+            ),
+            MatchView(
+                "japan", "Japan", "日本", "…禁止所有两用物项对日本军事用户、军事用途…", "text"
+            ),
+        ),
+        excerpt=NO1_TEXT,
+        remaining_chars=0,
+    )
+
+
+def modified_japanese_notice() -> AlertView:
+    """MOFA's 談話 revised by one character (発表 → 公表)."""
+    body = diff_texts(normalize_text(DANWA_OLD), normalize_text(DANWA_NEW))
+    return alert(
+        change_id=57,
+        kind="modified",
+        source="mofa-ja",
+        source_title="外務省 報道発表",
+        url="https://www.mofa.go.jp/mofaj/press/danwa/pageit_000001_01212.html",
+        title="中国による日本向け両用品目の輸出管理措置について（外務報道官談話）",
+        detected_at="2026-01-08T02:15:00+00:00",
+        issuer="外務報道官",
+        published="2026-01-07",
+        doc_type="statement",
+        language="ja",
+        copies=(
+            CopyView(
+                "mofa-en", "en", "https://www.mofa.go.jp/press/release/pressite_000001_01234.html"
+            ),
+        ),
+        matches=(
+            MatchView(
+                "dual-use",
+                "Dual-use items",
+                "両用品目",
+                "…中国商務部は、全ての両用品目について、日本の…",
+                "text",
+            ),
+        ),
+        body_diff=body,
+    )
+
+
+def attachment_change() -> AlertView:
+    """MOFCOM 2025 No. 85: annex 1 corrected, a correction notice added, an old file removed."""
+    annex = diff_texts(ANNEX_OLD, ANNEX_NEW)
+    base = "https://www.mofcom.gov.cn/cms_files/filemanager/1514837720/attach/2025/12/"
+    return alert(
+        change_id=88,
+        kind="modified",
+        url="https://www.mofcom.gov.cn/zwgk/zcfb/art/2025/art_d7507c40739d6b87c152102ce5c2a158.html",
+        title="商务部 海关总署公告2025年第85号 公布《2026年出口许可证管理货物目录》",
+        detected_at="2026-02-25T01:02:03+00:00",
+        doc_number="商务部 海关总署公告2025年第85号",
+        issuer="商务部 海关总署",
+        published="2025-12-30",
+        effective="2026-01-15",
+        doc_type="announcement",
+        matches=(
+            MatchView(
+                "rare-earths",
+                "Rare earths and critical minerals",
+                "稀土",
+                "一、稀土（含稀土永磁体）",
+                "attachment",
+            ),
+        ),
+        attachments=(
+            AttachmentView(
+                "附件1.2026年出口许可证管理货物目录.pdf",
+                base + "73b76ba0.pdf",
+                48213,
+                "changed",
+                annex,
+            ),
+            AttachmentView(
+                "附件2.2026年出口许可证管理货物分级发证目录.pdf", base + "a7a9ad67.pdf", 30712, None
+            ),
+            AttachmentView("附件3.更正说明.pdf", base + "c0ffee01.pdf", 812, "added"),
+            AttachmentView("附件1（旧）.pdf", base + "0ld0ld00.pdf", None, "removed"),
+        ),
+    )
+
+
+def removed_notice() -> AlertView:
+    """A MOFCOM notice whose page now answers 404."""
+    return alert(
+        change_id=93,
+        kind="removed",
+        url="https://www.mofcom.gov.cn/zwgk/zcfb/art/2025/art_0c6f1e3a.html",
+        title="商务部公告2025年第61号 关于对部分稀土相关物项实施出口管制的决定",
+        detected_at="2026-02-10T06:00:00+00:00",
+        doc_number="商务部公告2025年第61号",
+        issuer="商务部",
+        published="2025-10-09",
+        doc_type="announcement",
+        http_status=404,
+    )
+
+
+ALERTS = {
+    "alert_new_zh": new_chinese_announcement,
+    "alert_modified_ja": modified_japanese_notice,
+    "alert_attachments": attachment_change,
+    "alert_removed": removed_notice,
+}
+
+HEALTHY: tuple[SourceHealthView, ...] = ()
+BLOCKED = (
+    SourceHealthView(
+        "mofa-ja", "MOFA 報道発表", "blocked", "2026-01-08 03:00", "HTTP 403 from www.mofa.go.jp"
+    ),
+)
+
+
+def digest(groups: tuple[DigestGroup, ...], failing=HEALTHY, **fields: object) -> DigestView:
+    """A daily digest for 2026-01-08 over seven sources."""
+    view = DigestView(
+        recipient="analyst@example.com",
+        period="daily",
+        start="2026-01-08 00:00",
+        end="2026-01-09 00:00",
+        timezone="Asia/Shanghai",
+        groups=groups,
+        failing_sources=failing,
+        total=sum(len(group.items) for group in groups),
+        source_count=7,
+    )
+    return replace(view, **fields)
+
+
+DIGESTS = {
+    "digest_empty": lambda: digest(()),
+    "digest_one": lambda: digest(
+        (DigestGroup("Dual-use items", "MOFCOM 政策发布", (new_chinese_announcement(),)),), BLOCKED
+    ),
+}
+
+# ---- helpers -------------------------------------------------------------------------------
+
+VOID = {"meta", "br", "hr", "img", "input", "link", "area", "base", "col", "source", "wbr"}
+
+
+class StrictHtml(HTMLParser):
+    """Checks that tags balance and records every tag and attribute seen."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+        else:
+            self.stack.pop()
+
+
+def parse_html(html: str) -> StrictHtml:
+    """Parse ``html`` and assert it is balanced and email-safe (no script, image, handler)."""
+    parser = StrictHtml()
+    parser.feed(html)
+    parser.close()
+    assert parser.errors == [] and parser.stack == []
+    for tag, attrs in parser.tags:
+        assert tag not in {"script", "img", "style", "link", "iframe", "object", "form"}, tag
+        assert not [name for name in attrs if name.startswith("on") or name == "src"], attrs
+        if tag == "a":
+            assert re.match(r"https?://", attrs["href"] or ""), attrs
+    return parser
+
+
+def check_golden(name: str, content: str) -> None:
+    """Compare ``content`` with ``tests/golden/email_<name>`` (write it under UPDATE_GOLDEN=1)."""
+    path = GOLDEN / f"email_{name}"
+    if UPDATE:
+        path.write_text(content, encoding="utf-8")
+        return
+    expected = path.read_text(encoding="utf-8")
+    if content != expected:
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(keepends=True),
+                content.splitlines(keepends=True),
+                str(path),
+                "rendered",
+            )
+        )
+        pytest.fail(f"{path.name} differs (UPDATE_GOLDEN=1 to accept):\n{diff}")
+
+
+def check_rendered(name: str, rendered: RenderedMessage) -> None:
+    """Golden check of both parts, plus the invariants every email keeps."""
+    check_golden(f"{name}.txt", f"Subject: {rendered.subject}\n\n{rendered.text}")
+    check_golden(f"{name}.html", rendered.html)
+    parse_html(rendered.html)
+    assert "\n" not in rendered.subject and len(rendered.subject) <= 180
+    assert '<meta charset="utf-8">' in rendered.html and '<html lang="en">' in rendered.html
+    assert "&amp;amp;" not in rendered.html and "&lt;" not in rendered.text
+
+
+def ins_del(html: str) -> tuple[list[str], list[str]]:
+    """The texts inside the ``<del>`` and ``<ins>`` of diff markup (the legend excluded)."""
+    deleted = re.findall(rf'<del style="{DEL_STYLE}">(.*?)</del>', html)
+    inserted = re.findall(rf'<ins style="{INS_STYLE}">(.*?)</ins>', html)
+    return [d for d in deleted if d != "deleted"], [i for i in inserted if i != "inserted"]
+
+
+def mark(text: str) -> str:
+    return f'<mark style="{MARK_STYLE}">{text}</mark>'
+
+
+# ---- golden emails ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(ALERTS))
+def test_alert_golden(name: str) -> None:
+    check_rendered(name, render_alert(ALERTS[name]()))
+
+
+@pytest.mark.parametrize("name", sorted(DIGESTS))
+def test_digest_golden(name: str) -> None:
+    check_rendered(name, render_digest(DIGESTS[name]()))
+
+
+# ---- what the alerts must show ---------------------------------------------------------------
+
+
+def test_new_notice_shows_metadata_copies_and_highlighted_excerpt() -> None:
+    rendered = render_alert(new_chinese_announcement())
+    assert rendered.subject == f"[dualwatch][dual-use] New: {NO1_TITLE}"
+    for needle in (
+        "商务部公告2026年第1号",
+        "2026-01-06",
+        "Announcement",
+        "Chinese (zh)",
+        "https://english.mofcom.gov.cn/Policies/Announcements/art/2026/art_1.html",
+    ):
+        assert needle in rendered.text and needle in rendered.html
+    assert f"决定加强{mark('两用物项')}对{mark('日本')}{mark('出口管制')}。" in rendered.html
+    assert '<h1 lang="zh"' in rendered.html
+    assert NO1_TEXT in rendered.text
+
+
+def test_modified_japanese_notice_marks_exactly_the_changed_character() -> None:
+    view = modified_japanese_notice()
+    rendered = render_alert(view)
+    assert ins_del(rendered.html) == (["発"], ["公"])
+    assert (
+        f'措置を<del style="{DEL_STYLE}">発</del><ins style="{INS_STYLE}">公</ins>表しました'
+        in rendered.html
+    )
+    assert "措置を[-発-]{+公+}表しました" in rendered.text
+    assert 'lang="ja"' in diff_table(view.body_diff, lang="ja")
+    assert rendered.subject.startswith("[dualwatch][dual-use] Modified: 中国による日本向け")
+
+
+def test_attachment_change_shows_each_file_and_the_changed_text() -> None:
+    rendered = render_alert(attachment_change())
+    assert ins_del(rendered.html) == ([], [f"（含{mark('稀土')}永磁体）"])
+    assert "~ 一、稀土{+（含稀土永磁体）+}" in rendered.text
+    assert "+ added   附件3.更正说明.pdf (812 bytes)" in rendered.text
+    assert "- removed 附件1（旧）.pdf" in rendered.text
+    assert "附件2.2026年出口许可证管理货物分级发证目录.pdf (30.0 KB)" in rendered.text
+    assert "The text did not change; the attachments did (below)." in rendered.text
+
+
+def test_removed_notice_shows_status_and_that_the_last_version_is_kept() -> None:
+    rendered = render_alert(removed_notice())
+    assert rendered.subject.startswith("[dualwatch] Removed: 商务部公告2025年第61号")
+    for part in (rendered.text, rendered.html):
+        assert "HTTP 404" in part and "keeps the last version it stored" in part
+
+
+def test_long_diffs_are_cut_and_counted() -> None:
+    old = "\n".join(f"第{i}条 原文" for i in range(400))
+    new = "\n".join(f"第{i}条 新文" for i in range(400))
+    rendered = render_alert(alert(kind="modified", body_diff=diff_texts(old, new)))
+    omitted = 400 - ALERT_DIFF_MAX_LINES
+    assert f"[… {omitted} more changed lines not shown]" in rendered.text
+    assert f"… {omitted} more changed lines not shown" in rendered.html
+    assert rendered.html.count('<tr><td width="14"') == ALERT_DIFF_MAX_LINES
+
+
+def test_excerpt_cut_says_how_much_is_left() -> None:
+    rendered = render_alert(alert(excerpt="两用物项", remaining_chars=1234))
+    assert "[… 1,234 more characters on the original page]" in rendered.text
+    assert "1,234 more characters on the" in rendered.html
+
+
+# ---- hostile scraped text --------------------------------------------------------------------
+
+
+def hostile_alert(kind: str) -> AlertView:
+    """Every scraped field of an alert carrying script and attribute-breaking payloads."""
+    return alert(
+        kind=kind,
+        title=HOSTILE,
+        source_title=HOSTILE,
+        doc_number=HOSTILE,
+        issuer=HOSTILE,
+        published=XSS_IMG,
+        doc_type=XSS_SCRIPT,
+        language=XSS_IMG,
+        url=f"https://www.mofcom.gov.cn/a.html?q={XSS_IMG}",
+        copies=(CopyView(XSS_SCRIPT, XSS_IMG, "javascript:alert(1)"),),
+        matches=(MatchView(XSS_SCRIPT, HOSTILE, XSS_SCRIPT, HOSTILE, XSS_IMG),),
+        excerpt=HOSTILE,
+        title_diff=diff_texts("商务部公告", HOSTILE),
+        body_diff=diff_texts("旧", XSS_IMG),
+        attachments=(
+            AttachmentView(HOSTILE, "javascript:alert(1)", 5, "changed", diff_texts("a", HOSTILE)),
+        ),
+        http_status=404,
+    )
+
+
+@pytest.mark.parametrize("kind", ["new", "modified", "removed"])
+def test_hostile_text_is_escaped_everywhere_in_html(kind: str) -> None:
+    rendered = render_alert(hostile_alert(kind))
+    parser = parse_html(rendered.html)  # no script/img element, no on* attribute, http(s) links
+    assert "<script>" not in rendered.html and "<img" not in rendered.html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered.html
+    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in rendered.html
+    assert not [attrs for tag, attrs in parser.tags if attrs.get("lang") not in (None, "en", "zh")]
+    assert HOSTILE in rendered.text  # plain text is not HTML: shown as is, never entity-escaped
+
+
+def test_hostile_text_is_escaped_in_the_digest() -> None:
+    item = hostile_alert("new")
+    failing = (SourceHealthView(XSS_SCRIPT, HOSTILE, XSS_IMG, XSS_IMG, HOSTILE),)
+    rendered = render_digest(digest((DigestGroup(HOSTILE, HOSTILE, (item,)),), failing))
+    parse_html(rendered.html)
+    assert "<script>" not in rendered.html and "<img" not in rendered.html
+    assert rendered.html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 5
+
+
+@pytest.mark.parametrize(
+    ("text", "terms", "expected"),
+    [
+        ("两用物项出口管制", ["两用物项"], mark("两用物项") + "出口管制"),
+        ("Dual-Use items", ["dual-use"], mark("Dual-Use") + " items"),
+        ("R&D and AMP", ["amp"], "R&amp;D and " + mark("AMP")),
+        ("a &lt; b", ["lt"], "a &amp;" + mark("lt") + "; b"),
+        ("x <script> y", ["<script>"], "x " + mark("&lt;script&gt;") + " y"),
+        (
+            HOSTILE,
+            ["img"],
+            "商务部公告&lt;script&gt;alert(1)&lt;/script&gt;&#34;&gt;&lt;"
+            + mark("img")
+            + " src=x onerror=alert(1)&gt;",
+        ),
+        ("两用物项出口", ["两用", "两用物项"], mark("两用物项") + "出口"),
+        ("export  control", ["export control"], mark("export  control")),
+        ("1C902xa 1C902.a", ["1C902.a"], "1C902xa " + mark("1C902.a")),
+        ("两用物项", ["", "  "], "两用物项"),
+        ("", ["两用"], ""),
+    ],
+)
+def test_highlight(text: str, terms: list[str], expected: str) -> None:
+    result = highlight(text, terms)
+    assert isinstance(result, Markup)
+    assert str(result) == expected
+    parse_html(str(result))
+
+
+def test_diff_table_escapes_and_highlights_only_inserted_text() -> None:
+    diff = diff_texts(
+        "甲\n乙\n丙\n丁\n两用物项\n<b>旧</b>",
+        "甲\n乙\n丙\n丁\n两用物项\n<b>两用物项</b>",
+    )
+    html = str(diff_table(diff, lang="zh", terms=["两用物项"]))
+    parse_html(html)
+    gap_row = r'<tr><td width="14" style="[^"]*"></td><td style="[^"]*">…</td></tr>'
+    assert len(re.findall(gap_row, html)) == 1  # 甲乙丙, out of context
+    assert html.count(mark("两用物项")) == 1  # not in the unchanged context line
+    assert ">两用物项</td>" in html
+    assert ins_del(html) == (["旧"], [mark("两用物项")])
+    assert "&lt;b&gt;" in html and "<b>" not in html
+    assert html.startswith('<table role="presentation"') and ' lang="zh"' in html
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://www.mofcom.gov.cn/a.pdf", "https://www.mofcom.gov.cn/a.pdf"),
+        ("http://www.meti.go.jp/x", "http://www.meti.go.jp/x"),
+        ("javascript:alert(1)", None),
+        (" JavaScript:alert(1)", None),
+        ("data:text/html,<script>", None),
+        ("//evil.example/x", None),
+        ("/relative/path", None),
+    ],
+)
+def test_safe_url(url: str, expected: str | None) -> None:
+    assert safe_url(url) == expected
+
+
+# ---- subjects --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "subject"),
+    [
+        ({"kind": "new", "title": "标题"}, "[dualwatch] New: 标题"),
+        ({"kind": "modified", "title": "標題"}, "[dualwatch] Modified: 標題"),
+        ({"kind": "removed", "title": "T"}, "[dualwatch] Removed: T"),
+        (
+            {"title": "商务部公告\r\nBcc: victim@example.com\r\n\r\nbody"},
+            "[dualwatch] New: 商务部公告 Bcc: victim@example.com body",
+        ),
+        ({"title": "a\u2028b\x00c\td"}, "[dualwatch] New: a b c d"),
+        (
+            {
+                "matches": (
+                    MatchView("entity-lists", "Entity lists", "出口管制管控名单", "…", "title"),
+                )
+            },
+            "[dualwatch][entity-lists] New: 商务部公告",
+        ),
+    ],
+)
+def test_alert_subject(fields: dict, subject: str) -> None:
+    assert render_alert(alert(**fields)).subject == subject
+
+
+def test_long_title_gives_a_bounded_single_line_subject() -> None:
+    subject = render_alert(alert(title="两用物项\n" * 100)).subject
+    assert len(subject) == 180 and subject.endswith("…") and "\n" not in subject
+
+
+def items(count: int, topic: str | None, source: str) -> tuple[AlertView, ...]:
+    matches = (MatchView(topic, topic.title(), "两用物项", "…", "text"),) if topic else ()
+    return tuple(
+        alert(
+            change_id=i,
+            title=f"{source} {i}",
+            matches=matches,
+            url=f"https://www.mofcom.gov.cn/{source}/{i}.html",
+        )
+        for i in range(count)
+    )
+
+
+@pytest.mark.parametrize(
+    ("groups", "failing", "subject"),
+    [
+        ((), HEALTHY, "[dualwatch] Daily digest 2026-01-08: no changes; all 7 sources healthy"),
+        ((), BLOCKED, "[dualwatch] Daily digest 2026-01-08: no changes; 1 of 7 sources failing"),
+        (
+            (DigestGroup(None, "MOFCOM", items(1, None, "m")),),
+            HEALTHY,
+            "[dualwatch] Daily digest 2026-01-08: 1 change",
+        ),
+        (
+            (
+                DigestGroup("Dual-use", "MOFCOM", items(5, "dual-use", "m")),
+                DigestGroup(None, "MOFA", items(21, None, "j")),
+            ),
+            HEALTHY,
+            "[dualwatch] Daily digest 2026-01-08: 26 changes (5 dual-use)",
+        ),
+        (
+            (DigestGroup("Dual-use", "MOFCOM", items(2, "dual-use", "m")),),
+            BLOCKED,
+            "[dualwatch] Daily digest 2026-01-08: 2 changes (2 dual-use); 1 of 7 sources failing",
+        ),
+    ],
+)
+def test_digest_subject(groups, failing, subject: str) -> None:
+    assert render_digest(digest(groups, failing)).subject == subject
+
+
+def test_digest_subject_without_source_count() -> None:
+    view = digest(
+        (), source_count=None, period="weekly", start="2026-01-05 00:00", end="2026-01-12 00:00"
+    )
+    assert render_digest(view).subject == (
+        "[dualwatch] Weekly digest 2026-01-05 – 2026-01-11: no changes; all sources healthy"
+    )
+
+
+@pytest.mark.parametrize(
+    ("period", "start", "end", "label"),
+    [
+        ("daily", "2026-01-08 00:00", "2026-01-09 00:00", "2026-01-08"),
+        ("daily", "2026-01-08", "2026-01-08", "2026-01-08"),
+        ("weekly", "2026-01-05 00:00", "2026-01-12 00:00", "2026-01-05 – 2026-01-11"),
+        ("weekly", "2026-01-05", "2026-01-11", "2026-01-05 – 2026-01-11"),
+        ("daily", "2026-01-08 08:00", "2026-01-09 08:00", "2026-01-08 – 2026-01-09"),
+    ],
+)
+def test_period_label(period: str, start: str, end: str, label: str) -> None:
+    assert period_label(digest((), period=period, start=start, end=end)) == label
+
+
+# ---- big digests -----------------------------------------------------------------------------
+
+TOPICS = (("dual-use", "Dual-use items"), ("rare-earths", "Rare earths"), ("japan", "Japan"))
+SOURCES = ("MOFCOM 政策发布", "MOFCOM 安全与管制局", "外務省 報道発表")
+
+
+def big_digest(per_group: int) -> DigestView:
+    """Topics × sources groups plus "other changes" per source, ``per_group`` changes each."""
+    groups = []
+    serial = 0
+    for topic, title in (*TOPICS, (None, None)):
+        for source in SOURCES:
+            views = []
+            for _ in range(per_group):
+                serial += 1
+                matches = (MatchView(topic, title, "两用物项", "…", "text"),) if topic else ()
+                views.append(
+                    alert(
+                        change_id=serial,
+                        kind=("new", "modified", "removed")[serial % 3],
+                        title=f"商务部公告2026年第{serial}号 关于对部分两用物项实施出口管制的公告",
+                        doc_number=f"商务部公告2026年第{serial}号",
+                        matches=matches,
+                        url=f"https://www.mofcom.gov.cn/zwgk/zcfb/art/2026/art_{serial:032x}.html",
+                    )
+                )
+            groups.append(DigestGroup(title, source, tuple(views)))
+    return digest(tuple(groups))
+
+
+def test_digest_of_200_changes_fits_and_groups() -> None:
+    full = big_digest(17)  # 12 groups × 17 = 204 changes: drop 4 from the last group
+    last = replace(full.groups[-1], items=full.groups[-1].items[:13])
+    view = digest((*full.groups[:-1], last))
+    assert view.total == 200
+    rendered = render_digest(view)
+    parse_html(rendered.html)
+    assert len(rendered.html.encode()) < GMAIL_CLIP_BYTES
+    assert rendered.subject == "[dualwatch] Daily digest 2026-01-08: 200 changes (51 dual-use)"
+    for item in view.items:  # every change listed exactly once, in both parts
+        assert rendered.text.count(f"<{item.url}>") == 1
+        assert rendered.html.count(f'href="{item.url}"') == 1
+    headings = re.findall(r"^==== (.+) ====$", rendered.text, re.MULTILINE)
+    assert headings == [
+        "Dual-use items (51)",
+        "Rare earths (51)",
+        "Japan (51)",
+        "Other changes (47)",
+    ]
+    html_order = [
+        rendered.html.index(f">{title} <span")
+        for title in ("Dual-use items", "Rare earths", "Japan", "Other changes")
+    ]
+    assert html_order == sorted(html_order)
+    assert rendered.text.count("\nMOFCOM 政策发布 (17)\n") == 4
+    assert "66 new, 67 modified, 67 removed" in rendered.text
+    assert "not listed here" not in rendered.text
+
+
+def test_digest_beyond_the_limit_lists_the_most_relevant_and_counts_the_rest() -> None:
+    view = big_digest(25)  # 12 groups × 25 = 300 changes
+    rendered = render_digest(view)
+    omitted = view.total - DIGEST_MAX_ITEMS
+    assert f"[… {omitted} more changes not listed here" in rendered.text
+    assert f"… {omitted} more changes not listed here" in rendered.html
+    assert rendered.text.count("\n- ") == DIGEST_MAX_ITEMS
+    assert "Other changes" not in rendered.text  # the least relevant group is the one cut
+    assert len(rendered.html.encode()) < GMAIL_CLIP_BYTES
+    assert rendered.subject.startswith(
+        "[dualwatch] Daily digest 2026-01-08: 300 changes (75 dual-use)"
+    )
+
+
+# ---- strictness ------------------------------------------------------------------------------
+
+
+def test_missing_field_fails_loudly() -> None:
+    env = email_environment()
+    assert env is environment()
+    with pytest.raises(UndefinedError):
+        env.from_string("{{ view.no_such_field }}").render(view=alert())
+    with pytest.raises(UndefinedError):
+        env.from_string("{{ missing }}").render()
+    with pytest.raises(UndefinedError):
+        env.from_string("{% for x in view.matches %}{{ x.topik }}{% endfor %}").render(
+            view=new_chinese_announcement()
+        )
+
+
+def test_html_templates_never_call_unescaped_text_macros() -> None:
+    """A macro from a .txt template is not escaped when an HTML template calls it."""
+    for path in (Path(__file__).resolve().parent.parent / "templates" / "email").glob("*.html"):
+        calls = set(re.findall(r"\bL\.(\w+)\(", path.read_text(encoding="utf-8")))
+        assert calls <= {"health"}, (path.name, calls)  # health() prints numbers only
+
+
+def test_registration_is_idempotent() -> None:
+    first = dict(email_environment().filters)
+    assert dict(email_environment().filters) == first
+
+
+def test_views_reject_unknown_kinds() -> None:
+    with pytest.raises(ValueError, match="alert kind"):
+        alert(kind="changed")
+    with pytest.raises(ValueError, match="attachment change"):
+        AttachmentView("a.pdf", "https://x/a.pdf", 1, "modified")
+    with pytest.raises(ValueError, match="digest period"):
+        digest((), period="monthly")
+
+
+def test_empty_diff_and_views_render() -> None:
+    rendered = render_alert(alert(kind="modified", body_diff=TextDiff(lines=())))
+    assert "The text did not change." in rendered.text
+    parse_html(rendered.html)
