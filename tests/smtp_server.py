@@ -153,7 +153,7 @@ class SmtpServer:
 
     def start(self) -> None:
         """Listen on the given port, or a free one (a few tries, in case another process takes
-    it first)."""
+        it first)."""
         for attempt in range(5):
             self.port = self._fixed_port or free_port()
             controller = Controller(self.handler, hostname=HOST, port=self.port, **self._options)

@@ -71,9 +71,7 @@ def smtp():
         yield server
 
 
-def test_relevant_changes_mail_each_subscriber_once(
-    dualwatch: Dualwatch, smtp: SmtpServer
-) -> None:
+def test_relevant_changes_mail_each_subscriber_once(dualwatch: Dualwatch, smtp: SmtpServer) -> None:
     dualwatch.config_path = mail_config(dualwatch.home.parent / "m.toml", smtp.port, EVERYONE)
     dualwatch.run("crawl", *CORE)
     assert smtp.received == []
