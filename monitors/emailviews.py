@@ -140,7 +140,7 @@ class AlertView:
                 topic=topic,
                 topic_title=matches[0].topic_title,
                 terms=tuple(dict.fromkeys(m.term for m in matches)),
-                matches=tuple(matches),
+                matches=_distinct_snippets(matches),
             )
             for topic, matches in order.items()
         )
@@ -217,3 +217,11 @@ class DigestView:
     def count_kind(self, kind: str) -> int:
         """How many listed changes are of ``kind`` (new, modified, removed)."""
         return sum(item.kind == kind for item in self.items)
+
+
+def _distinct_snippets(matches: list[MatchView]) -> tuple[MatchView, ...]:
+    """One match per distinct (field, snippet): several terms often sit in the same place."""
+    first: dict[tuple[str, str], MatchView] = {}
+    for match in matches:
+        first.setdefault((match.field, match.snippet), match)
+    return tuple(first.values())
