@@ -90,3 +90,36 @@ def test_parse_since_relative_is_in_the_past() -> None:
 def test_table_helpers_count_cjk_as_double_width() -> None:
     assert display_width("商务部ab") == 8
     assert shorten("商务部公告2026年第1号", 8) == "商务部…"
+
+
+def test_rules_test_on_a_file_and_a_stored_notice(dualwatch: Dualwatch, tmp_path: Path) -> None:
+    page = tmp_path / "notice.html"
+    page.write_text(
+        "<html><head><title>商务部公告2026年第1号</title></head><body>"
+        "<p>关于加强<b>两用</b>物项对日本出口管制的公告</p></body></html>",
+        encoding="utf-8",
+    )
+    report = dualwatch.run("rules", "test", str(page)).stdout
+    assert "dual-use" in report and "两用物项" in report
+    dualwatch.run("crawl", "mofcom")
+    stored = dualwatch.run(
+        "rules",
+        "test",
+        "https://www.mofcom.gov.cn/zwgk/zcfb/art/2025/art_7fc9bff0fb4546ecb02f66ee77d0e5f6.html",
+    ).stdout
+    assert "rare-earths" in stored
+    assert (
+        "neither a file nor a stored notice"
+        in dualwatch.run("rules", "test", "nope", check=2).stderr
+    )
+
+
+def test_digest_preview_writes_html_and_prints_text(dualwatch: Dualwatch, tmp_path: Path) -> None:
+    dualwatch.run("crawl", "mofcom")
+    preview = tmp_path / "digest.html"
+    result = dualwatch.run("digest", "--preview", str(preview))
+    assert "HTML digest written to" in result.stdout
+    html = preview.read_text(encoding="utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html") and "<script" not in html.lower()
+    text = dualwatch.run("digest", "--period", "weekly").stdout
+    assert text.startswith("Subject: [dualwatch] Weekly digest")
