@@ -19,6 +19,7 @@ from monitors import tasks
 from monitors.alerts import SendReport
 from monitors.config import Config, load_config
 from monitors.detect import format_change_diff
+from monitors.durations import parse_duration
 from monitors.errors import ConfigError, DualwatchError
 from monitors.ledger import Delivery, Ledger
 from monitors.logsetup import configure_logging
@@ -75,11 +76,24 @@ def cli(
 @cli.command()
 @click.argument("sources", nargs=-1)
 @click.option("--full", is_flag=True, help="Re-check every listed notice, not only recent ones.")
-@click.option("--no-send", is_flag=True, help="Detect and store, but write no alert messages.")
+@click.option("--no-send", is_flag=True, help="Detect and store, but send no alerts.")
+@click.option(
+    "--wait",
+    metavar="DURATION",
+    default="0s",
+    help="Wait this long (e.g. 10m) when another process crawls a source.",
+)
 @pass_context
-def crawl(obj: Context, sources: tuple[str, ...], full: bool, no_send: bool) -> None:
+def crawl(obj: Context, sources: tuple[str, ...], full: bool, no_send: bool, wait: str) -> None:
     """Crawl SOURCES now (all enabled sources when none is named)."""
-    report = tasks.crawl(obj.config, sources, full=full, send=not no_send, verbosity=obj.verbose)
+    report = tasks.crawl(
+        obj.config,
+        sources,
+        full=full,
+        send=not no_send,
+        verbosity=obj.verbose,
+        wait=parse_duration(wait, "--wait"),
+    )
     click.echo(run_table(report.runs))
     for run in report.runs:
         if not run.succeeded:

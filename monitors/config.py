@@ -15,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from monitors.durations import parse_duration
 from monitors.errors import ConfigError
 from monitors.mailer import settings_from_table
 from monitors.subscriptions import Subscription, parse_subscriptions
@@ -62,9 +63,23 @@ class MailSettings:
 
     sender: str = "dualwatch <dualwatch@localhost>"
     message_id_domain: str = "dualwatch.local"
+    operator: str | None = None
     smtp: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     retry_base_seconds: float = 60.0
     retry_max_seconds: float = 3600.0
+
+
+@dataclass(frozen=True)
+class DaemonSettings:
+    """How `dualwatch daemon` runs: delivery cadence, tolerance for missed runs, logs,
+    retention of raw HTML."""
+
+    deliver_every: str = "5m"
+    misfire_grace: str = "30m"
+    lock_wait: str = "10m"
+    log_file: str | None = None
+    log_level: str = "INFO"
+    retention_days: int = 180
 
 
 @dataclass(frozen=True)
@@ -82,6 +97,10 @@ class SourceConfig:
     max_listing_pages: int = 5
     baseline_listing_pages: int = 3
     min_listing_items: int = 1
+    every: str = "1h"
+    cron: str | None = None
+    jitter: str = "5m"
+    alert_after_failures: int = 3
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     def option(self, key: str) -> Any:
@@ -104,6 +123,7 @@ class Config:
     sources: Mapping[str, SourceConfig]
     subscriptions: tuple[Subscription, ...] = ()
     rules_path: Path = PROJECT_ROOT / "config" / "rules.toml"
+    daemon: DaemonSettings = field(default_factory=DaemonSettings)
 
     def source(self, name: str) -> SourceConfig:
         """Return the source called ``name`` or raise ConfigError listing the valid names."""
@@ -158,7 +178,15 @@ def load_config(
         sources=MappingProxyType(sources),
         subscriptions=parse_subscriptions(raw.get("subscriptions"), list(sources)),
         rules_path=_rules_path(config_path, general),
+        daemon=_daemon_settings(_table(raw, "daemon")),
     )
+
+
+def _daemon_settings(values: Mapping[str, Any]) -> DaemonSettings:
+    settings = _build(DaemonSettings, values, "daemon")
+    for key in ("deliver_every", "misfire_grace", "lock_wait"):
+        parse_duration(getattr(settings, key), f"[daemon] {key}")
+    return settings
 
 
 def _rules_path(config_path: Path, general: Mapping[str, Any]) -> Path:
@@ -270,6 +298,10 @@ _SOURCE_FIELDS = {
     "max_listing_pages",
     "baseline_listing_pages",
     "min_listing_items",
+    "every",
+    "cron",
+    "jitter",
+    "alert_after_failures",
 }
 
 
@@ -288,6 +320,9 @@ def _source(name: str, values: Mapping[str, Any]) -> SourceConfig:
     hosts = tuple(h.lower() for h in common.pop("hosts"))
     if not hosts:
         raise ConfigError(f"[sources.{name}]: hosts must not be empty")
+    for key in ("every", "jitter"):
+        if key in common:
+            parse_duration(common[key], f"[sources.{name}] {key}")
     try:
         return SourceConfig(
             name=name,

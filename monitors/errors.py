@@ -29,3 +29,7 @@ class SourceBlockedError(DualwatchError):
 
 class DateParseError(ParseError, ValueError):
     """No valid date could be parsed from the given text."""
+
+
+class SourceBusyError(DualwatchError):
+    """Another dualwatch process is crawling the same source right now."""

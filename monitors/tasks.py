@@ -16,6 +16,7 @@ from monitors.dispatch import deliver_due, make_transport, open_due_digests
 from monitors.emailrender import RenderedMessage, render_digest
 from monitors.errors import ConfigError
 from monitors.ledger import Ledger
+from monitors.locks import source_locks
 from monitors.models import Run, RunStats
 from monitors.normalize import collapse_whitespace, html_to_text
 from monitors.rules import load_rules
@@ -57,9 +58,21 @@ def crawl(
     full: bool = False,
     send: bool = True,
     verbosity: int = 0,
+    wait: float = 0.0,
 ) -> CrawlReport:
-    """Crawl sources in a child process, then write alert messages for what was detected."""
+    """Crawl sources in a child process, then deliver immediate alerts for what was detected.
+
+    Holds each source's lock throughout (waiting up to ``wait`` seconds for another process
+    crawling the same source; SourceBusyError after that).
+    """
     sources = [s.name for s in select_sources(config, names)]
+    with source_locks(config.home, sources, wait):
+        return _crawl_locked(config, sources, full=full, send=send, verbosity=verbosity)
+
+
+def _crawl_locked(
+    config: Config, sources: list[str], *, full: bool, send: bool, verbosity: int
+) -> CrawlReport:
     batch = uuid.uuid4().hex
     register_subscribers(config)  # a subscription added now gets this crawl's changes too
     process = run_crawl_process(config, sources, batch=batch, full=full, verbosity=verbosity)
