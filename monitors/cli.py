@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from monitors import tasks
+from monitors import health, tasks
 from monitors.alerts import SendReport
 from monitors.config import Config, load_config
 from monitors.detect import format_change_diff
@@ -24,6 +24,7 @@ from monitors.errors import ConfigError, DualwatchError
 from monitors.ledger import Delivery, Ledger
 from monitors.logsetup import configure_logging
 from monitors.rules import explain, load_rules
+from monitors.scheduler import next_run_times
 from monitors.store import Store
 from monitors.views import notice_report, run_table, shorten, table
 
@@ -171,6 +172,17 @@ def sources(obj: Context) -> None:
                 ]
             )
     click.echo(table(["source", "enabled", "notices", "last run", "outcome", "message"], rows))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per source per line.")
+@pass_context
+def status(obj: Context, as_json: bool) -> None:
+    """Per source: health, last run, outcome, next run, consecutive failures, notices, last
+    change."""
+    with obj.store() as store:
+        statuses = health.status(store, obj.config, next_run_times(obj.config, datetime.now(UTC)))
+    click.echo(health.status_json(statuses) if as_json else health.status_table(statuses))
 
 
 @cli.command()

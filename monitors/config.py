@@ -101,6 +101,7 @@ class SourceConfig:
     cron: str | None = None
     jitter: str = "5m"
     alert_after_failures: int = 3
+    max_parse_failure_share: float = 0.5
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     def option(self, key: str) -> Any:
@@ -274,6 +275,8 @@ def _mail_settings(values: Mapping[str, Any]) -> MailSettings:
         values["sender"] = values.pop("from")
     if "to" in values:
         raise ConfigError("[mail] to: recipients are now [[subscriptions]] tables (see README)")
+    if values.get("operator") == "":
+        values["operator"] = None  # TOML has no null: "" means no operator
     if "smtp" in values:
         smtp = dict(_table(values, "smtp"))
         settings_from_table(smtp)  # validate now: a bad [mail.smtp] fails at start, exit 2
@@ -302,6 +305,7 @@ _SOURCE_FIELDS = {
     "cron",
     "jitter",
     "alert_after_failures",
+    "max_parse_failure_share",
 }
 
 

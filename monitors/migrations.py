@@ -251,3 +251,55 @@ def m004_alerts(db: Database) -> None:
         pk="id",
     )
     db["digests"].create_index(["subscription", "period", "period_start"], unique=True)
+
+
+@migrations()
+def m005_health(db: Database) -> None:
+    """Source health: each source's state (ok / failing) and the ledger of operator notices."""
+    db["source_health"].create(
+        {
+            "source": str,
+            "state": str,
+            "since": str,
+            "consecutive_failures": int,
+            "last_run_id": int,
+            "episode_run_id": int,
+            "last_failure_run_id": int,
+            "last_failure_kind": str,
+            "last_failure_url": str,
+            "last_failure_message": str,
+            "alerted_at": str,
+            "alert_id": int,
+            "last_ok_run_id": int,
+            "last_ok_at": str,
+            "last_recovery_at": str,
+            "last_recovery_id": int,
+            "updated_at": str,
+        },
+        pk="source",
+        foreign_keys=[("source", "sources", "name")],
+    )
+    db["health_messages"].create(
+        {
+            "id": int,
+            "source": str,
+            "kind": str,
+            "run_id": int,
+            "message_id": str,
+            "thread": str,
+            "payload": str,
+            "recipient": str,
+            "status": str,
+            "attempts": int,
+            "next_attempt_at": str,
+            "last_error": str,
+            "transport": str,
+            "location": str,
+            "created_at": str,
+            "sent_at": str,
+        },
+        pk="id",
+        foreign_keys=[("source", "sources", "name"), ("run_id", "runs", "id")],
+    )
+    db["health_messages"].create_index(["source", "kind", "run_id"], unique=True)
+    db["health_messages"].create_index(["status", "next_attempt_at"])

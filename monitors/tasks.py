@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from monitors import health
 from monitors.alerts import SendReport, classify_pending, queue_immediate
 from monitors.config import Config, SourceConfig
 from monitors.digest import digest_view, due_period
@@ -88,11 +89,13 @@ def send_pending(store: Store, config: Config, *, digests: bool = True) -> SendR
     """Classify new changes, queue immediate alerts, open due digests, deliver what is due."""
     classify_pending(store, load_rules(config.rules_path, known_sources=config.sources))
     queue_immediate(store, config)
+    health.update(store, config)
     if digests:
         open_due_digests(store, config)
     transport = make_transport(config)
     try:
-        return deliver_due(store, config, transport)
+        report = deliver_due(store, config, transport)
+        return report + health.queue_and_send(store, config, transport)
     finally:
         transport.close()
 

@@ -17,7 +17,13 @@ def test_open_creates_schema_in_wal_mode(tmp_path: Path) -> None:
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert migrations.pending(store.db) == []
         applied = [m.name for m in migrations.applied(store.db)]
-    assert applied == ["m001_initial", "m002_documents", "m003_files", "m004_alerts"]
+    assert applied == [
+        "m001_initial",
+        "m002_documents",
+        "m003_files",
+        "m004_alerts",
+        "m005_health",
+    ]
     with Store.open(tmp_path / "d" / "dualwatch.db") as again:
         assert [m.name for m in migrations.applied(again.db)] == applied
 

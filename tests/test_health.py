@@ -1,0 +1,320 @@
+"""Source health: one operator alert per failure episode, one recovery notice, `status`.
+
+End to end: real crawls of the replica's mofcom site with the real CLI (faults switched on
+per host), then :func:`monitors.health.update` and :func:`~monitors.health.queue_and_send`
+into the Maildir outbox or a real SMTP server. The state machine itself is also driven with
+runs recorded through the real store (no crawl), with a fixed clock.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import logging
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from monitors import health
+from monitors.alerts import SendReport
+from monitors.config import Config, load_config
+from monitors.dispatch import make_transport
+from monitors.health import HealthEvent
+from monitors.models import RunStats
+from monitors.store import Store
+from tests.conftest import REPLICA_CONFIG, Dualwatch
+from tests.replica import MOFCOM_HOST
+from tests.smtp_server import SmtpServer
+
+OPERATOR = "ops@example.org"
+FIXED = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
+
+
+def configure(dw: Dualwatch, *, operator: str = OPERATOR, smtp_port: int | None = None) -> None:
+    """The replica config with an operator, immediate retries and alert_after_failures = 2."""
+    tables: dict[str, dict] = {
+        "mail": {"operator": operator, "retry_base_seconds": 0, "retry_max_seconds": 0},
+        "sources.mofcom": {"alert_after_failures": 2},
+    }
+    if smtp_port is not None:
+        tables["mail.smtp"] = {"host": "127.0.0.1", "port": smtp_port, "security": "none"}
+    dw.override(**tables)
+
+
+def crawl(dw: Dualwatch, *, ok: bool) -> None:
+    """One crawl of mofcom through the CLI (messages left to the test)."""
+    dw.run("crawl", "mofcom", "--no-send", check=0 if ok else 1)
+
+
+def evaluate(dw: Dualwatch) -> tuple[list[HealthEvent], SendReport]:
+    """What the daemon does after a crawl: update the health states, send the notices."""
+    config = dw.config
+    with dw.store() as store:
+        events = health.update(store, config)
+        transport = make_transport(config)
+        try:
+            return events, health.queue_and_send(store, config, transport)
+        finally:
+            transport.close()
+
+
+def outbox(dw: Dualwatch) -> list[EmailMessage]:
+    """The operator's messages in the Maildir outbox."""
+    folder = dw.home / "outbox" / "new"
+    paths = sorted(folder.iterdir()) if folder.is_dir() else []
+    parsed = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in paths]
+    return [m for m in parsed if m["To"] == OPERATOR]
+
+
+def by_subject(messages: list[EmailMessage], prefix: str) -> list[EmailMessage]:
+    return [m for m in messages if m["Subject"].startswith(prefix)]
+
+
+def mofcom_status(dw: Dualwatch, **kwargs: object) -> health.SourceStatus:
+    with dw.store() as store:
+        statuses = health.status(store, dw.config, **kwargs)
+    return next(s for s in statuses if s.source == "mofcom")
+
+
+def text_of(message: EmailMessage) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def html_of(message: EmailMessage) -> str:
+    return message.get_body(("html",)).get_content()
+
+
+FAILING = "[dualwatch] SOURCE FAILING: mofcom"
+RECOVERED = "[dualwatch] recovered: mofcom"
+
+
+def test_broken_listing_alerts_once_then_one_recovery_notice(dualwatch: Dualwatch) -> None:
+    configure(dualwatch)
+    dualwatch.replica.set_fault("broken-listing", host=MOFCOM_HOST)
+    crawl(dualwatch, ok=False)
+    events, _ = evaluate(dualwatch)
+    assert all(e.kind == "failing" and e.source == "mofcom" for e in events)
+    [alert] = outbox(dualwatch)
+    assert alert["Subject"] == f"{FAILING} (layout)"
+    assert alert["Message-ID"].startswith("<dualwatch.health-")
+    text = text_of(alert)
+    assert "MOFCOM 政策发布" in text and "(mofcom)" in text
+    assert "layout: listing fragment has no 'ul.txtList_01'" in text
+    assert "URL:           https://www.mofcom.gov.cn/api-gateway/" in text
+    assert "Last success:  never" in text and "1 failed run in a row" in text
+    assert "crawler/spiders/mofcom.py" in text and "dualwatch crawl mofcom" in text
+    assert "ul.txtList_01" in html_of(alert)
+    failing = mofcom_status(dualwatch)
+    assert (failing.state, failing.outcome, failing.consecutive_failures) == ("failing", "error", 1)
+    assert failing.alerted_at is not None and failing.notices == 0
+
+    for _ in range(2):
+        crawl(dualwatch, ok=False)
+        events, report = evaluate(dualwatch)
+        assert events == [] and report == SendReport()
+    assert len(outbox(dualwatch)) == 1, "nothing repeated while the source keeps failing"
+    assert mofcom_status(dualwatch).consecutive_failures == 3
+
+    dualwatch.replica.set_fault(None, host=MOFCOM_HOST)
+    crawl(dualwatch, ok=True)
+    events, _ = evaluate(dualwatch)
+    assert all(e.kind == "recovered" for e in events)
+    evaluate(dualwatch)
+    messages = outbox(dualwatch)
+    assert len(by_subject(messages, FAILING)) == 1
+    [recovery] = by_subject(messages, RECOVERED)
+    assert recovery["Subject"] == RECOVERED
+    assert recovery["In-Reply-To"] == alert["Message-ID"]
+    assert "3 failed runs in a row" in text_of(recovery)
+    assert "dualwatch crawl mofcom --full" in text_of(recovery)
+
+    next_run = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
+    ok = mofcom_status(dualwatch, next_runs={"mofcom": next_run})
+    assert (ok.state, ok.outcome, ok.consecutive_failures) == ("ok", "ok", 0)
+    assert ok.notices >= 15 and ok.last_run_at and ok.alerted_at is None
+    assert ok.next_run_at == "2030-01-01T12:00:00+00:00"
+    assert ok.title.startswith("MOFCOM") and ok.enabled
+    with dualwatch.store() as store:
+        rows = [(m.kind, m.status) for m in health.messages(store)]
+    assert rows == [("failing", "sent"), ("recovered", "sent")]
+
+
+@pytest.fixture
+def smtp():
+    with SmtpServer() as server:
+        yield server
+
+
+def test_blocked_source_alerts_on_its_first_run_over_smtp_with_retry(
+    dualwatch: Dualwatch, smtp: SmtpServer
+) -> None:
+    configure(dualwatch, smtp_port=smtp.port)
+    dualwatch.replica.set_fault("blocked", host=MOFCOM_HOST)
+    crawl(dualwatch, ok=False)
+    smtp.handler.script("RCPT", "451 4.3.0 try later")
+    _, report = evaluate(dualwatch)
+    assert report == SendReport(retrying=1) and smtp.received == []
+    _, report = evaluate(dualwatch)  # retry_base_seconds = 0: due again at once
+    assert report == SendReport(sent=1)
+    evaluate(dualwatch)
+    [received] = smtp.received
+    assert received.rcpt_tos == (OPERATOR,)
+    message = received.message()
+    assert message["Subject"] == f"{FAILING} (blocked)"
+    assert "blocked: HTTP 403" in text_of(message)
+    assert "refusing dualwatch" in text_of(message)
+    with dualwatch.store() as store:
+        [row] = health.messages(store)
+    assert (row.status, row.attempts, row.recipient) == ("sent", 2, OPERATOR)
+
+
+def test_server_errors_alert_only_after_alert_after_failures(dualwatch: Dualwatch) -> None:
+    configure(dualwatch)
+    dualwatch.replica.set_fault("error500", host=MOFCOM_HOST)
+    crawl(dualwatch, ok=False)
+    evaluate(dualwatch)
+    assert outbox(dualwatch) == []
+    status = mofcom_status(dualwatch)
+    assert (status.state, status.consecutive_failures, status.alerted_at) == ("failing", 1, None)
+    crawl(dualwatch, ok=False)
+    evaluate(dualwatch)
+    [alert] = outbox(dualwatch)
+    assert alert["Subject"] == f"{FAILING} (http, 2 failed runs)"
+    assert "http: HTTP 500" in text_of(alert) and "2 failed runs in a row" in text_of(alert)
+
+
+def test_without_operator_nothing_is_mailed_but_status_shows_failing(
+    dualwatch: Dualwatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    configure(dualwatch, operator="")
+    dualwatch.replica.set_fault("broken-listing", host=MOFCOM_HOST)
+    crawl(dualwatch, ok=False)
+    with caplog.at_level(logging.WARNING, logger="monitors.health"):
+        _, report = evaluate(dualwatch)
+        evaluate(dualwatch)
+    assert report == SendReport() and outbox(dualwatch) == []
+    assert [r.message for r in caplog.records if "operator" in r.message] == [
+        "no [mail] operator configured: 1 health notice(s) not mailed "
+        "(`dualwatch status` shows failing sources)"
+    ]
+    with dualwatch.store() as store:
+        statuses = health.status(store, dualwatch.config)
+        lines = health.status_json(statuses).splitlines()
+        table = health.status_table(statuses)
+    assert len(lines) == len(statuses) == len(dualwatch.config.sources)
+    mofcom = json.loads(lines[[s.source for s in statuses].index("mofcom")])
+    assert mofcom["state"] == "failing" and mofcom["consecutive_failures"] == 1
+    assert "ul.txtList_01" in mofcom["message"] and mofcom["outcome"] == "error"
+    never = next(s for s in statuses if s.source == "mofa-ja")
+    assert (never.state, never.last_run_at, never.outcome) == ("unknown", None, None)
+    assert "failing" in table and "never" in table
+
+    configure(dualwatch)  # an operator added later is not sent a stale alert
+    _, report = evaluate(dualwatch)
+    assert report == SendReport() and outbox(dualwatch) == []
+
+
+# -- the state machine over runs recorded in a real store (no crawl) --------------------------
+
+
+def record(store: Store, outcome: str, *errors: tuple[str, str], notices: int = 0) -> int:
+    """A finished mofcom run with ``errors`` as (kind, message) pairs."""
+    run_id = store.start_run("mofcom", None, baseline=False)
+    log = tuple(
+        {"kind": k, "url": f"https://www.mofcom.gov.cn/{i}.html", "message": m}
+        for i, (k, m) in enumerate(errors)
+    )
+    store.finish_run(run_id, outcome, RunStats(notices=notices, errors=log), "message")
+    return run_id
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> Iterator[tuple[Store, Config]]:
+    config = load_config(REPLICA_CONFIG, home=tmp_path, connect_to="")
+    store = Store.open(config.db_path)
+    store.ensure_source("mofcom", "MOFCOM", "mofcom")
+    yield store, config
+    store.close()
+
+
+def kinds(store: Store, config: Config) -> list[str]:
+    return [e.kind for e in health.update(store, config, now=FIXED)]
+
+
+def test_network_failures_wait_for_the_threshold_and_episodes_alert_once(scratch) -> None:
+    store, config = scratch  # mofcom: alert_after_failures = 3 (the default)
+    record(store, "ok", notices=5)
+    assert kinds(store, config) == []
+    record(store, "error", ("network", "timed out"))
+    record(store, "error", ("http", "HTTP 502"))
+    assert kinds(store, config) == []
+    record(store, "aborted")
+    assert kinds(store, config) == ["failing"]
+    record(store, "error", ("layout", "selectors"))
+    assert kinds(store, config) == []
+    record(store, "ok", notices=3)
+    record(store, "ok", notices=3)
+    assert kinds(store, config) == ["recovered"]
+    record(store, "error", ("network", "timed out"))
+    record(store, "ok", notices=3)
+    assert kinds(store, config) == [], "no recovery notice without an alert"
+    state = health._load(store, "mofcom")
+    assert state.state == "ok" and state.last_recovery_at == FIXED.isoformat()
+
+
+def test_structural_failures_alert_on_the_first_run(scratch) -> None:
+    store, config = scratch
+    cases = [
+        ("blocked", [("blocked", "HTTP 403")], 0, True),
+        ("error", [("config", "bad key")], 0, True),
+        ("error", [("parse", "a"), ("parse", "b")], 2, True),  # half the pages
+        ("error", [("encoding", "not utf-8")], 0, True),  # nothing could be read
+        ("error", [("parse", "a")], 5, False),  # one odd page
+        ("error", [("parse", "a"), ("parse", "b")], 10, False),
+        ("error", [("http", "HTTP 500")], 0, False),
+        ("error", [("attachment", "TimeoutError")], 4, False),
+    ]
+    for outcome, errors, notices, immediate in cases:
+        record(store, "ok", notices=1)
+        health.update(store, config, now=FIXED)
+        record(store, outcome, *errors, notices=notices)
+        assert kinds(store, config) == (["failing"] if immediate else []), errors
+
+
+def test_a_first_evaluation_ignores_history_and_waits_for_running_runs(scratch) -> None:
+    store, config = scratch
+    record(store, "blocked", ("blocked", "HTTP 403"))
+    record(store, "ok", notices=1)  # an old episode: no alert, no recovery now
+    running = store.start_run("mofcom", None, baseline=False)
+    assert kinds(store, config) == []
+    store.finish_run(running, "blocked", RunStats(errors=({"kind": "blocked"},)), "403")
+    [event] = health.update(store, config, now=FIXED)
+    assert (event.kind, event.run_id) == ("failing", running)
+    assert health.update(store, config, now=FIXED) == []
+    [row] = health.messages(store, pending_only=True)
+    assert row.message_id == f"<dualwatch.health-{row.id}.failing@dualwatch.local>"
+
+
+def test_health_email_escapes_a_hostile_run_message(scratch) -> None:
+    store, config = scratch
+    hostile = '<script>alert("x")</script> & <b>bold</b>'
+    url = 'javascript:alert(1)//"><img src=x>'
+    run_id = store.start_run("mofcom", None, baseline=False)
+    errors = ({"kind": "blocked", "url": url, "message": hostile},)
+    store.finish_run(run_id, "blocked", RunStats(errors=errors), hostile)
+    health.update(store, config, now=FIXED)
+    transport = make_transport(config)  # the Maildir outbox: no [mail.smtp] in this config
+    assert health.queue_and_send(store, config, transport) == SendReport(sent=1)
+    [path] = (config.outbox_path / "new").iterdir()
+    alert = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    assert alert["To"] == config.mail.operator
+    assert alert["Subject"] == f"{FAILING} (blocked)"
+    html = html_of(alert)
+    assert "<script" not in html and "<img" not in html and "<b>bold" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
+    assert 'href="javascript' not in html
+    assert hostile in text_of(alert) and url in text_of(alert)
