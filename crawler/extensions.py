@@ -20,8 +20,9 @@ log = logging.getLogger("dualwatch.crawl")
 class RunRecorder:
     """Writes one ``runs`` row per crawl: counters, errors and an outcome.
 
-    Outcome ``blocked`` when the site answered with block pages, ``error`` for any other
-    recorded failure or an unfinished crawl, ``ok`` otherwise. A failed crawl never implies
+    Outcome ``aborted`` when the crawl was stopped (SIGTERM), ``blocked`` when the site
+    answered with block pages, ``error`` for any other recorded failure or an unfinished
+    crawl, ``ok`` otherwise. A failed crawl never implies
     that notices were removed.
     """
 
@@ -63,6 +64,8 @@ class RunRecorder:
     def outcome(spider: DualwatchSpider, reason: str) -> tuple[str, str | None]:
         """Classify a finished crawl from its recorded failures and finish reason."""
         failures = spider.failures
+        if reason == "shutdown":  # SIGTERM (daemon stopping, crawl timeout): not a site fault
+            return "aborted", "crawl stopped before finishing (shutdown)"
         if any(f["kind"] == "blocked" for f in failures):
             first = next(f for f in failures if f["kind"] == "blocked")
             return "blocked", f"{first['message']} ({first['url']})"

@@ -18,6 +18,7 @@ import click
 from monitors import health, tasks
 from monitors.alerts import SendReport
 from monitors.config import Config, load_config
+from monitors.daemon import run_daemon
 from monitors.detect import format_change_diff
 from monitors.durations import parse_duration
 from monitors.errors import ConfigError, DualwatchError
@@ -172,6 +173,13 @@ def sources(obj: Context) -> None:
                 ]
             )
     click.echo(table(["source", "enabled", "notices", "last run", "outcome", "message"], rows))
+
+
+@cli.command()
+@pass_context
+def daemon(obj: Context) -> None:
+    """Run the schedule (crawls, digests, delivery, retention) until SIGTERM or Ctrl-C."""
+    sys.exit(run_daemon(obj.config, verbosity=obj.verbose))
 
 
 @cli.command()

@@ -52,6 +52,14 @@ def source_locks(home: Path, sources: Sequence[str], wait: float = 0.0) -> Itera
         yield
 
 
+@contextmanager
+def delivery_lock(home: Path, wait: float = 120.0) -> Iterator[None]:
+    """Held while delivering, so two processes (or daemon threads: flock is per open file)
+    never send one ledger row twice."""
+    with source_lock(home, ".delivery", wait):
+        yield
+
+
 def _acquire(handle, source: str, path: Path, wait: float) -> None:
     deadline = time.monotonic() + wait
     while True:

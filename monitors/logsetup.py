@@ -5,7 +5,16 @@ from __future__ import annotations
 import logging
 import sys
 
-THIRD_PARTY = ("scrapy", "twisted", "py.warnings", "filelock", "hpack", "asyncio", "protego")
+THIRD_PARTY = (
+    "scrapy",
+    "twisted",
+    "py.warnings",
+    "filelock",
+    "hpack",
+    "asyncio",
+    "protego",
+    "apscheduler",
+)
 
 
 class ThirdPartyFilter(logging.Filter):

@@ -6,7 +6,10 @@ the caller's memory, and means a crash or hang in a spider cannot take the calle
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
+import signal
 import subprocess
 import sys
 import time
@@ -17,6 +20,7 @@ from monitors.config import PROJECT_ROOT, Config
 
 log = logging.getLogger(__name__)
 TERMINATE_GRACE_SECONDS = 15
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,9 @@ def run_crawl_process(
     """Run one crawl process to completion (or until ``crawl.crawl_timeout``)."""
     command = crawl_command(config, sources, batch=batch, full=full, verbosity=verbosity)
     started = time.monotonic()
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent
+    )
     try:
         returncode = process.wait(timeout=config.crawl.crawl_timeout)
         timed_out = False
@@ -73,3 +79,11 @@ def run_crawl_process(
             returncode = process.wait()
         timed_out = True
     return ProcessResult(returncode, timed_out, time.monotonic() - started)
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the parent dies (Linux), so a crawl never outlives a
+    killed daemon and crawls a source a restarted one is crawling too."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)

@@ -17,7 +17,7 @@ from monitors.dispatch import deliver_due, make_transport, open_due_digests
 from monitors.emailrender import RenderedMessage, render_digest
 from monitors.errors import ConfigError
 from monitors.ledger import Ledger
-from monitors.locks import source_locks
+from monitors.locks import delivery_lock, source_locks
 from monitors.models import Run, RunStats
 from monitors.normalize import collapse_whitespace, html_to_text
 from monitors.rules import load_rules
@@ -87,17 +87,18 @@ def _crawl_locked(
 
 def send_pending(store: Store, config: Config, *, digests: bool = True) -> SendReport:
     """Classify new changes, queue immediate alerts, open due digests, deliver what is due."""
-    classify_pending(store, load_rules(config.rules_path, known_sources=config.sources))
-    queue_immediate(store, config)
-    health.update(store, config)
-    if digests:
-        open_due_digests(store, config)
-    transport = make_transport(config)
-    try:
-        report = deliver_due(store, config, transport)
-        return report + health.queue_and_send(store, config, transport)
-    finally:
-        transport.close()
+    with delivery_lock(config.home):
+        classify_pending(store, load_rules(config.rules_path, known_sources=config.sources))
+        queue_immediate(store, config)
+        health.update(store, config)
+        if digests:
+            open_due_digests(store, config)
+        transport = make_transport(config)
+        try:
+            report = deliver_due(store, config, transport)
+            return report + health.queue_and_send(store, config, transport)
+        finally:
+            transport.close()
 
 
 def _runs_of_batch(
@@ -156,23 +157,27 @@ def send_digests(
     prepare_digests(store, config)
     ledger = Ledger(store)
     now = now or datetime.now(UTC)
-    for subscription, kind in _digest_targets(config, name, period):
-        due = due_period(subscription, kind, now)
-        count = digest_view(store, config, subscription, due).total
-        ledger.open_digest(
-            subscription.name,
-            subscription.email,
-            kind,
-            due.start_iso,
-            due.end_iso,
-            count,
-            config.mail.message_id_domain,
-        )
-    transport = make_transport(config)
-    try:
-        return deliver_due(store, config, transport, now)
-    finally:
-        transport.close()
+    with delivery_lock(config.home):
+        for subscription, kind in _digest_targets(config, name, period):
+            due = due_period(subscription, kind, now)
+            since = ledger.subscriber_since(subscription.name, subscription.email)
+            if due.end_iso <= since:
+                continue  # the subscription did not exist during that period
+            count = digest_view(store, config, subscription, due).total
+            ledger.open_digest(
+                subscription.name,
+                subscription.email,
+                kind,
+                due.start_iso,
+                due.end_iso,
+                count,
+                config.mail.message_id_domain,
+            )
+        transport = make_transport(config)
+        try:
+            return deliver_due(store, config, transport, now)
+        finally:
+            transport.close()
 
 
 def rule_input(store: Store, target: str) -> tuple[str, str, str | None, str | None]:
