@@ -10,7 +10,8 @@ from datetime import date
 
 import pytest
 
-from crawler.spiders.mofcom_en import (
+from monitors.docnumber import DocNumber, parse_doc_number
+from monitors.docnumber_en import (
     complete_issuers,
     find_english_effective_date,
     find_english_effective_dates,
@@ -21,7 +22,6 @@ from crawler.spiders.mofcom_en import (
     signature_date,
     signature_issuers,
 )
-from monitors.docnumber import DocNumber, parse_doc_number
 
 MOFCOM = ("商务部",)
 MOFCOM_GAC = ("商务部", "海关总署")
