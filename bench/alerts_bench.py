@@ -27,7 +27,7 @@ from monitors.config import load_config  # noqa: E402
 from monitors.dispatch import deliver_due  # noqa: E402
 from monitors.mailer import SmtpSettings, SmtpTransport  # noqa: E402
 from monitors.models import FetchedNotice  # noqa: E402
-from monitors.rules import load_rules  # noqa: E402
+from monitors.rules_load import load_rules  # noqa: E402
 from monitors.store import Store  # noqa: E402
 from monitors.tasks import register_subscribers  # noqa: E402
 from tests.smtp_server import SmtpServer  # noqa: E402

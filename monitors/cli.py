@@ -24,7 +24,8 @@ from monitors.durations import parse_duration
 from monitors.errors import ConfigError, DualwatchError
 from monitors.ledger import Delivery, Ledger
 from monitors.logsetup import configure_logging
-from monitors.rules import explain, load_rules
+from monitors.rules import explain
+from monitors.rules_load import load_rules
 from monitors.scheduler import next_run_times
 from monitors.store import Store
 from monitors.views import notice_report, run_table, shorten, table

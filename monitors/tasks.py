@@ -20,7 +20,7 @@ from monitors.ledger import Ledger
 from monitors.locks import delivery_lock, source_locks
 from monitors.models import Run, RunStats
 from monitors.normalize import collapse_whitespace, html_to_text
-from monitors.rules import load_rules
+from monitors.rules_load import load_rules
 from monitors.runner import ProcessResult, run_crawl_process
 from monitors.store import Store
 from monitors.subscriptions import Subscription

@@ -16,11 +16,10 @@ from monitors.rules import (
     RuleMatch,
     RuleSet,
     explain,
-    load_rules,
     matchable_text,
     matched_topics,
-    parse_rules,
 )
+from monitors.rules_load import load_rules, parse_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 
