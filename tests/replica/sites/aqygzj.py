@@ -36,7 +36,7 @@ from tests.replica.model import MofcomNotice, Page
 from tests.replica.noise import Noise
 from tests.replica.protocol import Request
 from tests.replica.render import render, tiny_pdf
-from tests.replica.sites.mofcom import parse_paging
+from tests.replica.sites.mofcom import issued_text, list_item, parse_paging, query_param
 from tests.replica.timeline import CST, state_info
 
 if TYPE_CHECKING:
@@ -166,7 +166,7 @@ class AqygzjSite:
         noise = Noise(state, "home")
         clock = state_info(state).clock.astimezone(CST)
         boxes = [
-            (box_id, heading, more, [_list_item(n) for n in items])
+            (box_id, heading, more, [list_item(n, SHORT_TITLE) for n in items])
             for box_id, heading, more, items in self.home_boxes(state)
         ]
         body = render(
@@ -199,18 +199,18 @@ class AqygzjSite:
     def _api(self, params: dict[str, list[str]], state: int, broken: bool) -> Page:
         if self.api_outage is not None:
             return self._outage(self.api_outage)
-        column = self._by_page_id.get(_param(params, "pageId"))
-        if _param(params, "webId") != WEB_ID or column is None:
+        column = self._by_page_id.get(query_param(params, "pageId"))
+        if query_param(params, "webId") != WEB_ID or column is None:
             return self._envelope(False, "500", "栏目不存在", None)
         try:
-            page_no, page_size = parse_paging(_param(params, "paramJson"))
+            page_no, page_size = parse_paging(query_param(params, "paramJson"))
         except ValueError:
             return self._envelope(False, "500", "参数错误", None)
         listed = self.column_listing(column.key, state)
         start = (page_no - 1) * page_size
         body = render(
             "bis_fragment_broken.html" if broken else "bis_fragment.html",
-            items=[_list_item(n) for n in listed[start : start + page_size]],
+            items=[list_item(n, SHORT_TITLE) for n in listed[start : start + page_size]],
             rows=page_size,
             count=len(listed),
             page_no=page_no,
@@ -250,7 +250,7 @@ class AqygzjSite:
             notice=notice,
             sections=notice.sections_at(state),
             pub_date=f"{notice.published:%Y-%m-%d %H:%M}",
-            issued=_issued(notice),
+            issued=issued_text(notice),
             url=f"{BASE_URL}{notice.path}",
             make_time=f"{made:%Y-%m-%d %H:%M:%S}",
             generated=f"{noise.stamp(made, 5):%Y-%m-%d %H:%M:%S}.{noise.count(0, 999):03d}",
@@ -287,28 +287,6 @@ def set_api_outage(replica: Replica, mode: str | None) -> None:
 def not_found() -> Page:
     """The site's 404 page (HTML without charset)."""
     return Page(404, HTML, render("bis_404.html"))
-
-
-def _param(params: dict[str, list[str]], name: str) -> str:
-    return params.get(name, [""])[0]
-
-
-def _list_item(notice: MofcomNotice) -> dict[str, str]:
-    title = notice.title
-    short = title if len(title) <= SHORT_TITLE else title[:SHORT_TITLE] + "…"
-    return {
-        "path": notice.path,
-        "title": title,
-        "short": short,
-        "day": f"{notice.published:%Y-%m-%d}",
-    }
-
-
-def _issued(notice: MofcomNotice) -> str:
-    if notice.header is None:
-        return ""
-    day = notice.header.issued
-    return f"{day.year}年{day.month:02d}月{day.day:02d}日"
 
 
 def make_sites(bulk: int) -> list[AqygzjSite]:

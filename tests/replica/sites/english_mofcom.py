@@ -27,6 +27,7 @@ from tests.replica.model import Page
 from tests.replica.noise import Noise
 from tests.replica.protocol import Request
 from tests.replica.render import render, tiny_pdf
+from tests.replica.sites.mofcom import parse_paging, query_param
 from tests.replica.timeline import CST, state_info
 
 HOST = "english.mofcom.gov.cn"
@@ -124,11 +125,11 @@ class EnglishMofcomSite:
 
     def _api(self, params: dict[str, list[str]], state: int, broken: bool) -> Page:
         columns = {page_id: column for column, page_id in PAGE_IDS.items()}
-        column = columns.get(_param(params, "pageId"))
-        if _param(params, "webId") != WEB_ID or column is None:
+        column = columns.get(query_param(params, "pageId"))
+        if query_param(params, "webId") != WEB_ID or column is None:
             return self._envelope(False, "500", "栏目不存在", None)
         try:
-            page_no, page_size = parse_paging(_param(params, "paramJson"))
+            page_no, page_size = parse_paging(query_param(params, "paramJson"))
         except ValueError:
             return self._envelope(False, "500", "参数错误", None)
         html = self._fragment(state, broken, column, page_no, page_size)
@@ -191,28 +192,9 @@ class EnglishMofcomSite:
         return [(n.path, n.title) for n in nearby if n is not notice]
 
 
-def parse_paging(param_json: str) -> tuple[int, int]:
-    """``(pageNo, pageSize)`` from the ``paramJson`` query parameter (absent = page 1)."""
-    if not param_json:
-        return 1, PAGE_SIZE
-    try:
-        value = json.loads(param_json)
-        page_no = int(value.get("pageNo", 1))
-        page_size = int(value.get("pageSize", PAGE_SIZE))
-    except (AttributeError, TypeError, json.JSONDecodeError) as error:
-        raise ValueError(f"bad paramJson {param_json!r}") from error
-    if page_no < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise ValueError(f"paging out of range: {param_json!r}")
-    return page_no, page_size
-
-
 def not_found() -> Page:
     """The English site's 404 page (HTML without charset)."""
     return Page(404, HTML, render("en_404.html"))
-
-
-def _param(params: dict[str, list[str]], name: str) -> str:
-    return params.get(name, [""])[0]
 
 
 def _list_item(notice: EnglishNotice) -> dict[str, str]:

@@ -102,10 +102,10 @@ class MofcomSite:
         return Page(200, HTML, body)
 
     def _api(self, params: dict[str, list[str]], state: int, broken: bool) -> Page:
-        if _param(params, "webId") != WEB_ID or _param(params, "pageId") != PAGE_ID:
+        if query_param(params, "webId") != WEB_ID or query_param(params, "pageId") != PAGE_ID:
             return self._envelope(False, "500", "栏目不存在", None)
         try:
-            page_no, page_size = parse_paging(_param(params, "paramJson"))
+            page_no, page_size = parse_paging(query_param(params, "paramJson"))
         except ValueError:
             return self._envelope(False, "500", "参数错误", None)
         return self._envelope(
@@ -138,7 +138,7 @@ class MofcomSite:
     def _render_fragment(self, state: int, broken: bool, page_no: int, page_size: int) -> str:
         listed = self.listed(state)
         start = (page_no - 1) * page_size
-        items = [_list_item(n) for n in listed[start : start + page_size]]
+        items = [list_item(n) for n in listed[start : start + page_size]]
         template = "mofcom_fragment_broken.html" if broken else "mofcom_fragment.html"
         body = render(template, items=items, rows=page_size, count=len(listed), page_no=page_no)
         return body.decode("utf-8").strip()
@@ -152,7 +152,7 @@ class MofcomSite:
             notice=notice,
             sections=notice.sections_at(state),
             pub_date=f"{notice.published:%Y-%m-%d %H:%M}",
-            issued=_issued(notice),
+            issued=issued_text(notice),
             url=f"https://{MOFCOM_HOST}{notice.path}",
             make_time=f"{made:%Y-%m-%d %H:%M:%S}",
             generated=f"{noise.stamp(made, 5):%Y-%m-%d %H:%M:%S}.{noise.count(0, 999):03d}",
@@ -191,13 +191,15 @@ def not_found() -> Page:
     return Page(404, HTML, render("mofcom_404.html"))
 
 
-def _param(params: dict[str, list[str]], name: str) -> str:
+def query_param(params: dict[str, list[str]], name: str) -> str:
+    """The first value of a query parameter (empty when absent)."""
     return params.get(name, [""])[0]
 
 
-def _list_item(notice: MofcomNotice) -> dict[str, str]:
+def list_item(notice: MofcomNotice, short_title: int = SHORT_TITLE) -> dict[str, str]:
+    """A listing entry: the full title (title attribute) and the cut visible text."""
     title = notice.title
-    short = title if len(title) <= SHORT_TITLE else title[:SHORT_TITLE] + "…"
+    short = title if len(title) <= short_title else title[:short_title] + "…"
     return {
         "path": notice.path,
         "title": title,
@@ -206,7 +208,8 @@ def _list_item(notice: MofcomNotice) -> dict[str, str]:
     }
 
 
-def _issued(notice: MofcomNotice) -> str:
+def issued_text(notice: MofcomNotice) -> str:
+    """The header block's 【发文日期】 (zero-padded, as on the real site)."""
     if notice.header is None:
         return ""
     day = notice.header.issued
