@@ -20,6 +20,7 @@ import hashlib
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from tests.replica.content.mofcom import art_path
 from tests.replica.model import Attachment, Gonggao, MofcomNotice, Section, Version
 from tests.replica.model import single_version as text
 
@@ -67,11 +68,6 @@ LIST_RULES = (
 def art_id(slug: str) -> str:
     """A deterministic 32-hex article id for a synthetic aqygzj notice."""
     return hashlib.sha256(f"dualwatch-replica:aqygzj:{slug}".encode()).hexdigest()[:32]
-
-
-def art_path(column: str, year: int, hex_id: str) -> str:
-    """``/<column>/art/<year>/art_<hex>.html``."""
-    return f"/{column}/art/{year}/art_{hex_id}.html"
 
 
 def column_of(path: str) -> str:
