@@ -43,35 +43,64 @@ DOWNLOAD_ERRORS = (
 )
 
 
-class AttachmentsIncomplete(Exception):
-    """An attachment never downloaded before could not be downloaded now.
-
-    The notice is then not stored in this run (the failure is recorded, so the run is not
-    ``ok``): stored without the file's content it would change again, and alert again, once
-    the file comes through. Unknown, it is fetched again by the next crawl.
-    """
-
-
 async def with_attachment_files(spider: DualwatchSpider, notice: FetchedNotice) -> FetchedNotice:
     """``notice`` with each on-site attachment downloaded, hashed and its text extracted.
 
-    Raises AttachmentsIncomplete when an attachment has neither a fresh nor a known hash.
+    An attachment that has never been downloaded and fails now does not hold the notice
+    back: it is stored without a hash, listed in ``metadata["attachments_unavailable"]``
+    (the notice is fetched again on the next runs until it arrives) and its arrival is a
+    modification, never a second "new". The failure itself is recorded for the run.
     """
     if not spider.config.crawl.download_attachments or not notice.attachments:
         return notice
-    attachments, files = [], []
+    attachments, files, unavailable = [], [], []
     for attachment in notice.attachments:
-        described, file = await _download(spider, attachment)
+        described, file = await _download(spider, attachment, notice.url)
         if described.sha256 is None and spider.on_configured_host(attachment.url):
-            raise AttachmentsIncomplete(attachment.url)
+            unavailable.append(attachment.url)
         attachments.append(described)
         if file is not None:
             files.append(file)
-    return replace(notice, attachments=tuple(attachments), files=tuple(files))
+    metadata = dict(notice.metadata)
+    if unavailable:
+        metadata["attachments_unavailable"] = unavailable
+    return replace(notice, attachments=tuple(attachments), files=tuple(files), metadata=metadata)
+
+
+def file_notice(spider: DualwatchSpider, response: Response, entry: Any) -> FetchedNotice:
+    """A listing entry that links a document file directly: a notice whose text is the
+    file's extracted text (its hash and size when no text can be extracted)."""
+    file = _fetched_file(entry.url, response)
+    text = file.text or f"[{file.content_type or 'file'}, {file.size} bytes, sha256 {file.sha256}]"
+    attachment = Attachment(
+        name=entry.title or entry.url.rsplit("/", 1)[-1],
+        url=entry.url,
+        sha256=file.sha256,
+        size=file.size,
+        content_type=file.content_type,
+    )
+    return FetchedNotice(
+        source=spider.source.name,
+        url=entry.url,
+        title=entry.title or attachment.name,
+        text=text,
+        raw_html=b"",
+        published=entry.listed_date,
+        listed_date=entry.listed_date,
+        attachments=(attachment,),
+        files=(file,),
+        metadata={
+            "doc_type": "file",
+            "content_type": file.content_type,
+            "extraction_error": file.error,
+        },
+        etag=file.etag,
+        last_modified=file.last_modified,
+    )
 
 
 async def _download(
-    spider: DualwatchSpider, attachment: Attachment
+    spider: DualwatchSpider, attachment: Attachment, notice_url: str
 ) -> tuple[Attachment, FetchedFile | None]:
     known = spider.store.file_for_url(attachment.url)
     remembered = _with_known(attachment, known)
@@ -80,16 +109,18 @@ async def _download(
     try:
         response = await spider.crawler.engine.download_async(_request(spider, attachment, known))
     except DOWNLOAD_ERRORS as exc:
-        spider.fail("attachment", attachment.url, f"{type(exc).__name__}: {exc}")
+        message = f"{type(exc).__name__}: {exc}"
+        spider.fail("attachment", attachment.url, message, entry_url=notice_url)
         return remembered, None
     if response.status == 304 and known:
         return remembered, None
     if response.status != 200:
         kind = "blocked" if response.status in (401, 403, 429, 451) else "attachment"
-        spider.fail(kind, attachment.url, f"HTTP {response.status}")
+        spider.fail(kind, attachment.url, f"HTTP {response.status}", entry_url=notice_url)
         return remembered, None
     if not response.body.strip():  # WAFs answer automated clients with empty 200s
-        spider.fail("blocked", attachment.url, f"empty {response.status} response")
+        message = f"empty {response.status} response"
+        spider.fail("blocked", attachment.url, message, entry_url=notice_url)
         return remembered, None
     file = _fetched_file(attachment.url, response)
     return replace(attachment, sha256=file.sha256, size=file.size,

@@ -10,9 +10,11 @@ from monitors.models import FetchedNotice
 
 @dataclass(frozen=True)
 class NoticeItem:
-    """A detail page reduced to its main content."""
+    """A detail page reduced to its main content (``entry_url``: the listing entry it answers,
+    when that differs from the notice's URL or the notice comes from a listing)."""
 
     notice: FetchedNotice
+    entry_url: str | None = None
 
 
 @dataclass(frozen=True)

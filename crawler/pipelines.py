@@ -1,14 +1,20 @@
-"""Item pipeline: hand every item to change detection, which stores it in SQLite."""
+"""Item pipeline: hand every item to change detection, which stores it in SQLite.
+
+Whatever goes wrong while storing (a SQLite error, a full disk, a bug) is recorded as a
+failure of the run and of the entry, never only logged.
+"""
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
 from crawler.items import GoneItem, NoticeItem, NotModifiedItem
 from monitors import detect
+from monitors.errors import StoreError
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -16,6 +22,8 @@ if TYPE_CHECKING:
     from crawler.spiders.base import DualwatchSpider
 
 log = logging.getLogger("dualwatch.crawl")
+
+STORE_ERRORS = (sqlite3.Error, StoreError, OSError)
 
 
 class StorePipeline:
@@ -30,30 +38,52 @@ class StorePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        """Record one item; drop (and record an error for) an invalid one."""
-        dw: DualwatchSpider = self.crawler.spider
-        if isinstance(item, NoticeItem):
-            outcome = self._record_notice(dw, item)
-        elif isinstance(item, NotModifiedItem):
-            outcome = detect.record_not_modified(
-                dw.store, item.source, item.url, listed=item.listed_date
-            )
-        elif isinstance(item, GoneItem):
-            outcome = detect.record_gone(
-                dw.store, item.source, item.url, run_id=dw.run_id, status=item.status
-            )
-        else:
-            raise DropItem(f"unexpected item type {type(item).__name__}")
+        """Record one item; drop it (recording why) when it cannot be stored."""
+        dw: DualwatchSpider = self.crawler.spider  # type: ignore[assignment]
+        url = _entry_url(item)
+        try:
+            outcome = self._record(dw, item)
+        except DropItem:
+            raise
+        except STORE_ERRORS as exc:
+            dw.fail("store", url, f"{type(exc).__name__}: {exc}", entry_url=url)
+            raise DropItem(f"not stored: {url}") from None
+        except Exception as exc:
+            dw.fail("exception", url, f"{type(exc).__name__}: {exc}", entry_url=url)
+            raise DropItem(f"not stored: {url}") from None
+        if outcome is None:  # deferred (a 404/410 is settled when the run ends)
+            return item
+        dw.accounts.account(url, outcome.kind)
         self.crawler.stats.inc_value(f"dualwatch/{outcome.kind}")
         self.crawler.stats.inc_value("dualwatch/notices")
-        if outcome.kind in ("new", "modified", "removed"):
-            url = item.notice.url if isinstance(item, NoticeItem) else item.url
+        if outcome.kind in ("new", "modified", "restored"):
             log.info("%s: %s %s", dw.source.name, outcome.kind, url)
         return item
 
+    def _record(self, dw: DualwatchSpider, item: Any) -> detect.Outcome | None:
+        if isinstance(item, NoticeItem):
+            return self._record_notice(dw, item)
+        if isinstance(item, NotModifiedItem):
+            return detect.record_not_modified(
+                dw.store, item.source, item.url, listed=item.listed_date
+            )
+        if isinstance(item, GoneItem):
+            dw.gone.append(item)
+            return None
+        raise DropItem(f"unexpected item type {type(item).__name__}")
+
     def _record_notice(self, dw: DualwatchSpider, item: NoticeItem) -> detect.Outcome:
         notice = item.notice
+        url = item.entry_url or notice.url
         if not notice.title.strip() or not notice.text.strip():
-            dw.fail("parse", notice.url, "detail page has an empty title or body")
+            dw.fail("parse", notice.url, "detail page has an empty title or body", entry_url=url)
             raise DropItem(f"empty title or body: {notice.url}")
-        return detect.record_fetch(dw.store, notice, run_id=dw.run_id, baseline=dw.baseline)
+        return detect.record_fetch(
+            dw.store, notice, run_id=dw.run_id, baseline=dw.entry_baseline(url)
+        )
+
+
+def _entry_url(item: Any) -> str:
+    if isinstance(item, NoticeItem):
+        return item.entry_url or item.notice.url
+    return str(getattr(item, "url", "?"))

@@ -38,6 +38,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.ForcedEncodingMiddleware": 950,
 }
+SPIDER_MIDDLEWARES = {
+    # After HttpErrorMiddleware (50): a response that reaches the callback settles its ticket.
+    "crawler.extensions.AccountingSpiderMiddleware": 60,
+}
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,
 }

@@ -28,7 +28,7 @@ from monitors.rules import explain
 from monitors.rules_load import load_rules
 from monitors.scheduler import next_run_times
 from monitors.store import Store
-from monitors.views import notice_report, run_table, shorten, table
+from monitors.views import notice_report, run_report, run_table, runs_table, shorten, table
 
 RELATIVE = re.compile(r"^(\d+)([hdw])$")
 
@@ -174,6 +174,29 @@ def sources(obj: Context) -> None:
                 ]
             )
     click.echo(table(["source", "enabled", "notices", "last run", "outcome", "message"], rows))
+
+
+@cli.command()
+@click.argument("source", required=False)
+@click.option("--run", "run_id", type=int, metavar="ID", help="Show one run in full.")
+@click.option("--limit", type=int, default=20, show_default=True, help="How many runs.")
+@pass_context
+def runs(obj: Context, source: str | None, run_id: int | None, limit: int) -> None:
+    """Recent crawl runs (of SOURCE), or one run in full with its errors and the entries
+    it could not account for."""
+    if source is not None:
+        obj.config.source(source)
+    with obj.store() as store:
+        if run_id is not None:
+            found = store.get_run(run_id)
+            if found is None:
+                raise click.ClickException(f"no run {run_id}")
+            click.echo(run_report(found))
+            return
+        recent = store.recent_runs(source, limit)
+        click.echo(runs_table(recent))
+        if source is not None and recent and recent[0].outcome not in ("ok", "running"):
+            click.echo("\n" + run_report(recent[0]))
 
 
 @cli.command()

@@ -102,6 +102,10 @@ class SourceConfig:
     jitter: str = "5m"
     alert_after_failures: int = 3
     max_parse_failure_share: float = 0.5
+    follow_hosts: tuple[str, ...] = ()
+    max_new_per_run: int = 200
+    outage_share: float = 0.5
+    outage_min: int = 3
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     def option(self, key: str) -> Any:
@@ -306,6 +310,10 @@ _SOURCE_FIELDS = {
     "jitter",
     "alert_after_failures",
     "max_parse_failure_share",
+    "follow_hosts",
+    "max_new_per_run",
+    "outage_share",
+    "outage_min",
 }
 
 
@@ -324,6 +332,8 @@ def _source(name: str, values: Mapping[str, Any]) -> SourceConfig:
     hosts = tuple(h.lower() for h in common.pop("hosts"))
     if not hosts:
         raise ConfigError(f"[sources.{name}]: hosts must not be empty")
+    if "follow_hosts" in common:
+        common["follow_hosts"] = tuple(h.lower() for h in common["follow_hosts"])
     for key in ("every", "jitter"):
         if key in common:
             parse_duration(common[key], f"[sources.{name}] {key}")

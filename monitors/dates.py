@@ -86,10 +86,12 @@ def chinese_numeral_to_int(text: str) -> int:
 
     Digit-by-digit years (``二〇二五`` → 2025) and positional numerals
     (``十`` → 10, ``二十一`` → 21, ``一百零五`` → 105, ``一万二千`` → 12000) are
-    supported. Raises ``ValueError`` for anything else.
+    supported, as are the decimal digits of any script (which regex ``\\d`` matches).
+    Raises ``ValueError`` for anything else, including digit runs too long for
+    ``int`` (over 4300 digits).
     """
     value = unicodedata.normalize("NFKC", text).strip()
-    if value.isascii() and value.isdigit():
+    if value.isdecimal():
         return int(value)
     if not value or not set(value) <= _CN_CHARS:
         raise ValueError(f"not a Chinese numeral: {text!r}")
@@ -117,7 +119,8 @@ def era_to_year(era: str, year_text: str) -> int:
     """Return the Gregorian year for a Japanese era year (``元`` means 1).
 
     ``era`` is one of 令和, 平成, 昭和, 大正; ``year_text`` may use Arabic,
-    full-width or kanji digits. Raises :class:`DateParseError` otherwise.
+    full-width or kanji digits. Raises :class:`DateParseError` otherwise, and when
+    the year is past 9999 (no :class:`~datetime.date` can hold it).
     """
     if era not in ERA_OFFSETS:
         raise DateParseError(f"unknown era {era!r}")
@@ -126,7 +129,7 @@ def era_to_year(era: str, year_text: str) -> int:
         number = 1 if year_text == "元" else chinese_numeral_to_int(year_text)
     except ValueError as exc:
         raise DateParseError(f"invalid era year {era}{year_text!r}") from exc
-    if number < 1:
+    if not 1 <= number <= date.max.year - ERA_OFFSETS[era]:
         raise DateParseError(f"invalid era year {era}{year_text!r}")
     return ERA_OFFSETS[era] + number
 
@@ -135,7 +138,7 @@ def _make_date(year: int, month: int, day: int, text: str) -> date:
     """Build a date or raise :class:`DateParseError` quoting ``text``."""
     try:
         return date(year, month, day)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # OverflowError: beyond a C int
         raise DateParseError(f"invalid date {year}-{month}-{day} in {text!r}") from exc
 
 
@@ -144,11 +147,15 @@ def infer_year(month: int, day: int, reference: date, *, slack_days: int = 2) ->
 
     The previous year is used when the date would fall more than ``slack_days``
     after ``reference`` (e.g. a December entry read on a January index page).
+    Raises :class:`DateParseError` when neither year holds the date.
     """
-    limit = reference + timedelta(days=slack_days)
+    try:
+        limit = reference + timedelta(days=slack_days)
+    except OverflowError:  # past date.max / before date.min
+        limit = date.max if slack_days > 0 else date.min
     try:
         candidate = date(reference.year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):
         candidate = None  # e.g. 2月29日 in a non-leap year: try the year before
     if candidate is not None and candidate <= limit:
         return candidate

@@ -10,7 +10,10 @@ The rules (urlwatch-style: retrieve → normalise → compare with history → c
   is ``modified``, with a stored diff; content identical to *any* earlier version is a
   flip-back, which re-points the notice at that version and is not news again;
 * a notice is ``removed`` only when its own detail page answers 404/410, never because a
-  listing stopped showing it.
+  listing stopped showing it (and not when many answer at once: an outage, settled by the
+  crawler before anything is recorded here);
+* a removed notice whose page is served again is ``restored`` (with a diff when its
+  content differs from the version it had when it was removed).
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ log = logging.getLogger(__name__)
 class Outcome:
     """What recording one fetch did."""
 
-    kind: str  # new | modified | removed | unchanged | reverted | baseline | copy | not_modified
+    kind: str  # new | modified | removed | restored | unchanged | reverted | baseline | copy
+    #            | not_modified
     notice_id: int
     change_id: int | None = None
 
@@ -66,6 +70,8 @@ def record_fetch(
         store.refresh_notice(notice_id, fetched, now)
         hashes = store.version_ids_by_hash(notice_id)
         current_id = row["current_version_id"]
+        if row["status"] == "removed":
+            return _record_restored(store, fetched, digest, row, hashes, run_id, now)
         if hashes.get(digest) == current_id:
             return Outcome("unchanged", notice_id)
         if digest in hashes:
@@ -146,6 +152,37 @@ def _record_new(
     return Outcome("new", notice_id, change_id)
 
 
+def _record_restored(
+    store: Store,
+    fetched: FetchedNotice,
+    digest: str,
+    row: dict,
+    hashes: dict[str, int],
+    run_id: int | None,
+    now: str,
+) -> Outcome:
+    """A removed notice is served again: a ``restored`` change (diffed when it changed)."""
+    notice_id, previous_id = int(row["id"]), row["current_version_id"]
+    version_id = hashes.get(digest) or store.insert_version(notice_id, run_id, fetched, digest, now)
+    store.set_current_version(notice_id, version_id)
+    previous = store.get_version(previous_id) if previous_id else None
+    changed = previous is not None and version_id != previous_id
+    change_id = store.insert_change(
+        document_id=row["document_id"],
+        notice_id=notice_id,
+        run_id=run_id,
+        kind="restored",
+        version_id=version_id,
+        previous_version_id=previous_id,
+        source=fetched.source,
+        url=fetched.url,
+        title=fetched.title,
+        detected_at=now,
+        diff=change_diff(store, previous, fetched) if changed and previous else None,
+    )
+    return Outcome("restored", notice_id, change_id)
+
+
 def _record_modified(
     store: Store,
     fetched: FetchedNotice,
@@ -220,7 +257,7 @@ def _attachment_change(store: Store, old: Attachment, new: Attachment) -> dict:
 def format_change_diff(change_diff: str | None) -> str:
     """Plain-text rendering of a stored change diff (title, body, attachments)."""
     if not change_diff:
-        return "(no diff: the notice is new)"
+        return "(no diff: the notice is new, or served again unchanged)"
     payload = json.loads(change_diff)
     if "http_status" in payload:
         return f"(the detail page answered HTTP {payload['http_status']})"
@@ -241,6 +278,10 @@ def format_change_diff(change_diff: str | None) -> str:
 
 def _format_attachment_change(changed: dict) -> str:
     old_size, new_size = changed["size"]
+    if changed["sha256"][0] is None:
+        return (
+            f"Attachment now available: {changed['name'][1]} <{changed['url']}> ({new_size} bytes)"
+        )
     header = (
         f"Attachment changed: {changed['name'][1]} <{changed['url']}> "
         f"({old_size} → {new_size} bytes)"

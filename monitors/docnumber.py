@@ -9,7 +9,18 @@ from datetime import date, timedelta
 
 from monitors.dates import chinese_numeral_to_int, find_date
 
-__all__ = ["KNOWN_ISSUERS", "DocNumber", "find_effective_date", "parse_doc_number"]
+__all__ = [
+    "KNOWN_ISSUERS",
+    "MAX_DELAY_DAYS",
+    "DocNumber",
+    "add_delay",
+    "find_effective_date",
+    "parse_doc_number",
+]
+
+#: The longest plausible "N days after" delay of an effective date (about ten years); a
+#: longer one is a typo or garbage, never a date to report.
+MAX_DELAY_DAYS = 3660
 
 #: Issuers recognised exactly; other organisations are matched by their suffix.
 KNOWN_ISSUERS = (
@@ -129,6 +140,7 @@ def parse_doc_number(text: str) -> DocNumber | None:
     Handles ``公告`` and ``令`` numbers with one or more issuers separated by
     spaces or ``、``, optional ``年``, spaces anywhere, full-width digits and
     Chinese-numeral years (``二〇二五``); a ``中华人民共和国`` prefix is dropped.
+    A year 0 or a number too long to read (thousands of digits) is not a document number.
     """
     canonical = _canonical(text)
     for match in _NUMBER_RE.finditer(canonical):
@@ -137,12 +149,14 @@ def parse_doc_number(text: str) -> DocNumber | None:
             continue
         if match["year"] is None and not (match["kind"] == "令" and issuers[0] in _RUNNING_SERIES):
             continue
-        return DocNumber(
-            issuers=issuers,
-            kind=match["kind"],
-            year=chinese_numeral_to_int(match["year"]) if match["year"] else None,
-            number=chinese_numeral_to_int(match["num"]),
-        )
+        try:
+            year = chinese_numeral_to_int(match["year"]) if match["year"] else None
+            number = chinese_numeral_to_int(match["num"])
+        except ValueError:  # a digit run longer than int() reads
+            continue
+        if year == 0:
+            continue
+        return DocNumber(issuers=issuers, kind=match["kind"], year=year, number=number)
     return None
 
 
@@ -159,9 +173,10 @@ def find_effective_dates(text: str, published: date | None) -> list[date]:
 
     ``自2025年12月1日起`` (optionally followed by 施行/实施/正式实施) gives that
     date; ``自公布之日起`` / ``自本公告发布之日起`` / ``自即日起`` give ``published``,
-    and ``自公布之日起30日后施行`` gives ``published`` + 30 days. A year-less date
-    (``自12月1日起``) is taken as its first occurrence on or after ``published``.
-    Forms that need ``published`` are skipped when it is None.
+    and ``自公布之日起30日后施行`` gives ``published`` + 30 days (a delay over
+    :data:`MAX_DELAY_DAYS`, or one ending past 9999, is ignored with its match). A
+    year-less date (``自12月1日起``) is taken as its first occurrence on or after
+    ``published``. Forms that need ``published`` are skipped when it is None.
     """
     found: list[date] = []
     for match in _EFFECTIVE_RE.finditer(_canonical(text)):
@@ -172,10 +187,28 @@ def find_effective_dates(text: str, published: date | None) -> list[date]:
             if day is None and published is not None:
                 day = _next_occurrence(match["date"], published)
         if day is not None and match["days"]:
-            day += timedelta(days=int(match["days"]))
+            day = add_delay(day, match["days"])
         if day is not None:
             found.append(day)
     return found
+
+
+def add_delay(day: date, days: str) -> date | None:
+    """``day`` plus the ``days`` digits of an ``N日后`` / ``N days after`` delay.
+
+    None (the stated date is ignored) when the delay exceeds :data:`MAX_DELAY_DAYS` or the
+    result falls outside the calendar (past 9999-12-31): no real notice says that.
+    """
+    days = days.strip().lstrip("0") or "0"
+    if not days.isdecimal() or len(days) > len(str(MAX_DELAY_DAYS)):
+        return None
+    delay = int(days)
+    if delay > MAX_DELAY_DAYS:
+        return None
+    try:
+        return day + timedelta(days=delay)
+    except OverflowError:
+        return None
 
 
 def find_effective_date(text: str, published: date | None) -> date | None:

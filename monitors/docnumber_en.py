@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 from monitors.dates import find_date
-from monitors.docnumber import DocNumber, find_effective_dates
+from monitors.docnumber import DocNumber, add_delay, find_effective_dates
 
 #: English names of the issuers (lower case) and the Chinese names the Chinese pages use.
 ISSUER_ALIASES: dict[str, str] = {
@@ -82,8 +82,18 @@ def _canonical_en(text: str) -> str:
 
 def _issuer_names(text: str) -> tuple[str, ...]:
     """The Chinese names of the issuers named in ``text``, in order, once each."""
-    names = (ISSUER_ALIASES[" ".join(m.group(0).lower().split())] for m in _ALIAS_RE.finditer(text))
-    return tuple(dict.fromkeys(names))
+    names = (_alias_name(m.group(0)) for m in _ALIAS_RE.finditer(text))
+    return tuple(dict.fromkeys(name for name in names if name))
+
+
+def _alias_name(words: str) -> str | None:
+    """The Chinese name for an alias matched by :data:`_ALIAS_RE`.
+
+    Case-insensitive matching also lets Turkish ``ı`` / ``İ`` stand for ``i``: they are folded
+    back (``"İ".lower()`` is ``i`` + U+0307), and anything else unexpected gives None.
+    """
+    key = " ".join(words.lower().split()).replace("\u0131", "i").replace("i\u0307", "i")
+    return ISSUER_ALIASES.get(key)
 
 
 def match_english_doc_number(
@@ -205,12 +215,13 @@ def parse_english_date(text: str) -> date | None:
 def find_english_effective_dates(text: str, published: date | None) -> list[date]:
     """Effective dates stated in English: ``shall come into force on December 1, 2025``,
     ``... on the date of promulgation`` (= ``published``), ``takes effect immediately``,
-    ``... 30 days after the date of promulgation``."""
+    ``... 30 days after the date of promulgation`` (an implausible delay is ignored, see
+    :func:`monitors.docnumber.add_delay`)."""
     found: list[date] = []
     for match in _EN_EFFECTIVE_RE.finditer(_canonical_en(text)):
         day = published if (match["pub"] or match["now"]) else find_date(match["date"] or "")
         if day is not None and match["days"]:
-            day += timedelta(days=int(match["days"]))
+            day = add_delay(day, match["days"])
         if day is not None:
             found.append(day)
     return found

@@ -1,24 +1,40 @@
-"""Source health: notice when a source breaks or is blocked, tell the operator once, and once
-more when it works again.
+"""Source health: notice when a source breaks or is blocked, tell the operator, and once more
+when it works again.
 
 Every finished run of an enabled source is evaluated once, in order (``source_health``
 remembers the last run seen, so a run is never counted twice):
 
-* a run whose outcome is not ``ok`` (``error``, ``blocked``, ``aborted``) is a failure; the
-  first one starts a *failure episode*;
-* the operator is alerted at once when the failure is a block or structural — outcome
-  ``blocked``; an error of kind ``layout`` (the listing's structure changed or it yielded
-  nothing) or ``config``; ``parse``/``encoding`` errors on a large share of the pages — and
-  otherwise after ``alert_after_failures`` failed runs in a row (network errors, 5xx);
-* one alert per episode and nothing in between; the first ``ok`` run ends the episode and,
-  when the operator was alerted, queues one recovery notice threaded under that alert.
+* a run whose outcome is not ``ok`` (``partial``, ``failed``, ``blocked``, ``aborted``; the
+  legacy ``error`` counts as ``failed``) is a failure; the first one starts a *failure
+  episode*. A ``partial`` run is a failure too: some listed entries were not handled;
+* each failed run has one *primary failure* (:func:`primary_failure`): the alerting reason
+  when there is one, else the most actionable error kind of its log (``_KIND_RANK``);
+* the operator is alerted at once when the failure needs a person — outcome ``blocked``;
+  an error of kind ``exception`` (a bug or an unhandled site variation), ``store`` (SQLite
+  error, disk full), ``dropped`` (a request Scrapy dropped: redirect loop, off-site
+  redirect), ``outage`` (many known notices answered 404 at once), ``cap`` (more new notices
+  than the per-run cap), ``layout`` (the listing's structure changed or it yielded nothing)
+  or ``config``; ``parse``/``encoding``/``unaccounted`` errors on a large share of the pages
+  — and otherwise after ``alert_after_failures`` failed runs in a row (``listing``, ``http``,
+  ``network``, ``attachment``, ``aborted`` …);
+* the first alert of an episode counts failed runs of any kind. Later in the same episode a
+  failure of a kind not alerted yet sends its own alert (threaded under the episode's first
+  one): at once when it alerts immediately, else when it was the primary failure of
+  ``alert_after_failures`` failed runs in a row (counted per kind, so an outage that flaps
+  between ``network`` and ``http`` alerts once). A kind alerts at most once per episode;
+  the kinds alerted so far are read from the ``health_messages`` ledger (the payload's
+  ``failure_kind`` of the episode's ``failing`` notices), so they need no column of their own;
+* the first ``ok`` run ends the episode and, when the operator was alerted, queues one
+  recovery notice threaded under the episode's first alert.
 
 A notice is written to the ``health_messages`` ledger in the same transaction as the state
-change, so a crash can neither lose nor repeat it; :func:`queue_and_send` delivers due notices
-with retries like change alerts. Without ``[mail] operator`` nothing is mailed (the notices are
-marked ``skipped``, once, with one log line); the state is still tracked and shown by
-:func:`status`. A source evaluated for the first time starts from its last ``ok`` run, so old
-history never produces notices.
+change, so a crash can neither lose nor repeat it; every write transaction of this module
+starts with ``BEGIN IMMEDIATE`` (it waits for another process's write instead of failing with
+"database is locked" when a read turns into a write). :func:`queue_and_send` delivers due
+notices with retries like change alerts. Without ``[mail] operator`` nothing is mailed (the
+notices are marked ``skipped``, once, with one log line); the state is still tracked and
+shown by :func:`status`. A source evaluated for the first time starts from its last ``ok``
+run, so old history never produces notices.
 """
 
 from __future__ import annotations
@@ -45,18 +61,41 @@ from monitors.views import shorten, table
 log = logging.getLogger(__name__)
 
 EventKind = Literal["failing", "recovered"]
-FAILED_OUTCOMES = ("error", "blocked", "aborted")
-#: Error kinds that alert on the first failed run: the site or the configuration changed.
-STRUCTURAL_KINDS = ("layout", "config")
+#: Outcomes of a failed run (``error``: the outcome of failed runs before ``failed``).
+FAILED_OUTCOMES = ("failed", "partial", "blocked", "aborted", "error")
+#: Outcomes recorded under an older name.
+_LEGACY_OUTCOMES = {"error": "failed"}
+#: Error kinds that alert on the first failed run: the site or the configuration changed, the
+#: crawler or the store broke, or notices were skipped or may be taken for removed.
+IMMEDIATE_KINDS = ("exception", "store", "dropped", "outage", "cap", "layout", "config")
 #: Per-page error kinds that alert at once when they hit a large share of the pages.
-PAGE_KINDS = ("parse", "encoding")
+PAGE_KINDS = ("parse", "encoding", "unaccounted")
 #: That share (failed pages / pages read), unless the source sets ``max_parse_failure_share``.
 PARSE_FAILURE_SHARE = 0.5
 #: ... and at least this many pages (one odd page in a quiet run is not a redesign), unless
 #: no page could be read at all.
 MIN_PAGE_FAILURES = 2
-#: Which of a run's errors is reported as "what failed".
-_KIND_RANK = ("blocked", "layout", "config", "parse", "encoding", "listing", "http", "network")
+#: Which of a run's errors is reported as "what failed": the most actionable first.
+_KIND_RANK = (
+    "blocked",
+    "exception",
+    "store",
+    "dropped",
+    "outage",
+    "cap",
+    "layout",
+    "config",
+    "parse",
+    "encoding",
+    "unaccounted",
+    "listing",
+    "http",
+    "network",
+    "attachment",
+    "ignored",
+)
+#: ``outcome IN (...)`` for SQL over ``runs`` (constants only).
+_FAILED_SQL = "outcome IN ({})".format(", ".join(f"'{o}'" for o in FAILED_OUTCOMES))
 _PENDING = ("pending", "retry")
 
 
@@ -81,7 +120,11 @@ class Failure:
 
 @dataclass(frozen=True)
 class Health:
-    """One ``source_health`` row: a source's state and its current failure episode."""
+    """One ``source_health`` row: a source's state and its current failure episode.
+
+    The last two fields are no columns: they are derived when the row is loaded for an
+    evaluation (:func:`_with_episode`) and kept up to date by :func:`step`.
+    """
 
     source: str
     state: str = "ok"
@@ -100,6 +143,15 @@ class Health:
     last_recovery_at: str | None = None
     last_recovery_id: int | None = None
     updated_at: str | None = None
+    #: The primary failure kinds the operator was alerted about in this episode, in order.
+    alerted_kinds: tuple[str, ...] = ()
+    #: Failed runs in a row (up to ``alert_after_failures``) whose primary failure was
+    #: ``last_failure_kind``.
+    kind_streak: int = 0
+
+
+#: The ``Health`` fields that are not ``source_health`` columns.
+_DERIVED = ("alerted_kinds", "kind_streak")
 
 
 @dataclass(frozen=True)
@@ -146,6 +198,9 @@ class HealthView:
     immediate: bool
     last_ok_at: str | None
     health_id: int = 0
+    #: Kinds the operator was already alerted about in this episode (a later alert for a
+    #: new kind of failure); empty for an episode's first alert and for a recovery.
+    earlier_kinds: tuple[str, ...] = ()
 
     @property
     def spider_module(self) -> str:
@@ -176,28 +231,40 @@ class SourceStatus:
 # -- what a failed run means ----------------------------------------------------------------
 
 
+def outcome_name(outcome: str | None) -> str | None:
+    """The current name of a recorded outcome (``error`` was renamed ``failed``)."""
+    return _LEGACY_OUTCOMES.get(outcome or "", outcome)
+
+
 def primary_failure(run: Run, source: SourceConfig) -> Failure:
-    """The most telling error of a failed run (a block before a layout change before …)."""
+    """The most telling error of a failed run: the reason it alerts at once, if any, else the
+    most actionable kind of its log (a block before an exception before a layout change …)."""
+    reason = immediate_reason(run, source)
     rank = {kind: i for i, kind in enumerate(_KIND_RANK)}
-    errors = sorted(run.error_log, key=lambda e: rank.get(e.get("kind", ""), len(rank)))
+    errors = sorted(
+        run.error_log,
+        key=lambda e: (e.get("kind") != reason, rank.get(e.get("kind", ""), len(rank))),
+    )
+    outcome = outcome_name(run.outcome) or "failed"
     if errors:
         first = errors[0]
         return Failure(
-            first.get("kind") or run.outcome,
+            reason or first.get("kind") or outcome,
             first.get("url") or source.listing_url,
             first.get("message") or run.message or "",
         )
-    return Failure(run.outcome, source.listing_url, run.message or f"run {run.outcome}")
+    return Failure(reason or outcome, source.listing_url, run.message or f"run {outcome}")
 
 
 def immediate_reason(run: Run, source: SourceConfig) -> str | None:
-    """The failure kind that alerts on this run alone (a block or a structural failure);
-    None when only ``alert_after_failures`` failed runs in a row should alert."""
+    """The failure kind that alerts on this run alone (a block, a structural failure, a
+    crawler or store fault); None when only ``alert_after_failures`` failed runs in a row
+    should alert."""
     if run.outcome == "blocked":
         return "blocked"
     kinds = {error.get("kind") for error in run.error_log}
-    for kind in STRUCTURAL_KINDS:
-        if kind in kinds:
+    for kind in _KIND_RANK:
+        if kind in IMMEDIATE_KINDS and kind in kinds:
             return kind
     failed = {e.get("url") for e in run.error_log if e.get("kind") in PAGE_KINDS}
     if not failed:
@@ -212,7 +279,10 @@ def immediate_reason(run: Run, source: SourceConfig) -> str | None:
 def step(
     health: Health, run: Run, source: SourceConfig, now: str
 ) -> tuple[Health, EventKind | None]:
-    """The state after one finished run, and the notice it calls for (failing / recovered)."""
+    """The state after one finished run, and the notice it calls for (failing / recovered).
+
+    ``health`` carries the kinds already alerted in the episode and the streak of its last
+    failure kind (:func:`_with_episode`)."""
     at = run.started_at
     if run.outcome == "ok":
         done = replace(
@@ -229,8 +299,13 @@ def step(
             episode_run_id=None,
             alerted_at=None,
             alert_id=None,
+            alerted_kinds=(),
+            kind_streak=0,
         ), notice
     failure = primary_failure(run, source)
+    ongoing = health.state == "failing"
+    same = ongoing and health.last_failure_kind == failure.kind
+    threshold = max(source.alert_after_failures, 1)
     failing = replace(
         health,
         last_run_id=run.id,
@@ -239,12 +314,28 @@ def step(
         last_failure_kind=failure.kind,
         last_failure_url=failure.url,
         last_failure_message=failure.message,
+        kind_streak=min(health.kind_streak + 1 if same else 1, threshold),
     )
-    if health.state != "failing":
-        failing = replace(failing, state="failing", since=at, episode_run_id=run.id)
-    due = failing.consecutive_failures >= max(source.alert_after_failures, 1)
-    if failing.alerted_at is None and (due or immediate_reason(run, source)):
-        return replace(failing, alerted_at=now), "failing"
+    if not ongoing:
+        failing = replace(
+            failing,
+            state="failing",
+            since=at,
+            episode_run_id=run.id,
+            alerted_at=None,
+            alert_id=None,
+            alerted_kinds=(),
+        )
+    immediate = immediate_reason(run, source) is not None
+    if failing.alerted_at is None:
+        due = failing.consecutive_failures >= threshold
+    else:
+        due = failure.kind not in failing.alerted_kinds and failing.kind_streak >= threshold
+    if due or (immediate and failure.kind not in failing.alerted_kinds):
+        alerted = (*failing.alerted_kinds, failure.kind)
+        return replace(failing, alerted_at=failing.alerted_at or now, alerted_kinds=alerted), (
+            "failing"
+        )
     return failing, None
 
 
@@ -279,6 +370,7 @@ def _evaluate(store: Store, config: Config, source: SourceConfig, now: str) -> l
     events: list[HealthEvent] = []
     with _write_transaction(store):
         health = _load(store, source.name) or _initial(store, source.name)
+        health = _with_episode(store, health, source)
         runs = _finished_runs_after(store, source.name, health.last_run_id)
         if not runs and health.updated_at:
             return events
@@ -310,6 +402,39 @@ def _initial(store: Store, name: str) -> Health:
     )
 
 
+def _with_episode(store: Store, health: Health, source: SourceConfig) -> Health:
+    """``health`` with the derived part of its failure episode: the kinds already alerted
+    (from the ledger) and how many failed runs in a row, up to ``alert_after_failures``, had
+    the last failure kind as their primary failure (from the runs)."""
+    if health.state != "failing" or health.episode_run_id is None:
+        return replace(health, alerted_kinds=(), kind_streak=0)
+    alerted: list[str] = []
+    for row in store.rows(
+        "SELECT payload FROM health_messages WHERE source = ? AND kind = 'failing' "
+        "AND run_id >= ? ORDER BY id",
+        [health.source, health.episode_run_id],
+    ):
+        kind = outcome_name(json.loads(row["payload"] or "{}").get("failure_kind"))
+        if kind and kind not in alerted:
+            alerted.append(kind)
+    rows = store.rows(
+        "SELECT * FROM runs WHERE source = ? AND id >= ? AND id <= ? ORDER BY id DESC LIMIT ?",
+        [
+            health.source,
+            health.episode_run_id,
+            health.last_run_id,
+            max(source.alert_after_failures, 1),
+        ],
+    )
+    streak = 0
+    for row in rows:
+        run = _run(row)
+        if run.outcome == "ok" or primary_failure(run, source).kind != health.last_failure_kind:
+            break
+        streak += 1
+    return replace(health, alerted_kinds=tuple(alerted), kind_streak=streak)
+
+
 def _queue(
     store: Store,
     config: Config,
@@ -320,16 +445,23 @@ def _queue(
     run: Run,
     now: str,
 ) -> tuple[Health, HealthEvent]:
-    """Record the notice ``kind`` for ``run``; the state now points at it."""
+    """Record the notice ``kind`` for ``run``; the state now points at it.
+
+    An episode's first alert becomes its thread: a later alert (a new kind of failure) and
+    the recovery notice answer it."""
     episode = before if kind == "recovered" else after
-    payload = _payload(kind, source, episode, run)
-    thread = _message_id(store, before.alert_id) if kind == "recovered" else None
+    followup = kind == "failing" and before.state == "failing" and before.alerted_at is not None
+    earlier = before.alerted_kinds if followup else ()
+    payload = _payload(kind, source, episode, run, earlier)
+    thread = _message_id(store, before.alert_id) if kind == "recovered" or followup else None
     row_id = _insert_message(store, config, source.name, kind, run.id, thread, payload, now)
     if kind == "failing":
-        after = replace(after, alert_id=row_id)
+        if not followup:
+            after = replace(after, alert_id=row_id)
+        new = f"new failure while already alerted about {', '.join(earlier)}: " if followup else ""
         text = (
             f"{source.name} failing since {episode.since} ({episode.consecutive_failures} failed "
-            f"run(s)): {episode.last_failure_kind}: {episode.last_failure_message} "
+            f"run(s)): {new}{episode.last_failure_kind}: {episode.last_failure_message} "
             f"({episode.last_failure_url})"
         )
     else:
@@ -339,7 +471,9 @@ def _queue(
     return after, HealthEvent(source.name, kind, run.id, text)
 
 
-def _payload(kind: str, source: SourceConfig, episode: Health, run: Run) -> dict[str, Any]:
+def _payload(
+    kind: str, source: SourceConfig, episode: Health, run: Run, earlier: Sequence[str] = ()
+) -> dict[str, Any]:
     """Everything the email needs, frozen at the moment of the event."""
     return {
         "kind": kind,
@@ -349,9 +483,9 @@ def _payload(kind: str, source: SourceConfig, episode: Health, run: Run) -> dict
         "listing_url": source.listing_url,
         "run_id": run.id,
         "run_at": run.finished_at or run.started_at,
-        "outcome": run.outcome,
+        "outcome": outcome_name(run.outcome),
         "notices": run.notices,
-        "failure_kind": episode.last_failure_kind or "error",
+        "failure_kind": episode.last_failure_kind or "failed",
         "failure_url": episode.last_failure_url or source.listing_url,
         "failure_message": episode.last_failure_message or "",
         "since": episode.since,
@@ -359,6 +493,7 @@ def _payload(kind: str, source: SourceConfig, episode: Health, run: Run) -> dict
         "alert_after": source.alert_after_failures,
         "immediate": kind == "failing" and immediate_reason(run, source) is not None,
         "last_ok_at": episode.last_ok_at if kind == "failing" else run.finished_at,
+        "earlier_kinds": list(earlier),
     }
 
 
@@ -371,8 +506,8 @@ def queue_and_send(
     """Send every due health notice to ``[mail] operator``; record each outcome.
 
     Notices are queued by :func:`update`. Without an operator they are marked ``skipped``
-    (never sent later). A recovery notice waits while its alert is still being retried and is
-    skipped when the alert was never delivered.
+    (never sent later). A recovery notice waits while an alert of its episode is still being
+    retried and is skipped when none of them was delivered.
     """
     moment = _iso(now)
     due = _due(store, moment)
@@ -421,6 +556,8 @@ def view_of(message: HealthMessage) -> HealthView:
     values = {k: v for k, v in message.payload.items() if k in names}
     for key in ("run_at", "since", "last_ok_at"):
         values[key] = _display(values.get(key))
+    values["outcome"] = outcome_name(values.get("outcome")) or "failed"
+    values["earlier_kinds"] = tuple(values.get("earlier_kinds") or ())
     return HealthView(**{**values, "health_id": message.id})
 
 
@@ -498,7 +635,7 @@ def _source_status(store: Store, source: SourceConfig, next_run: datetime | None
         title=source.title,
         enabled=source.enabled,
         last_run_at=(run.finished_at or run.started_at) if run else None,
-        outcome=run.outcome if run else None,
+        outcome=outcome_name(run.outcome) if run else None,
         next_run_at=_iso(next_run) if next_run else None,
         consecutive_failures=int(streak["n"]),
         notices=store.count_notices(source.name),
@@ -512,7 +649,7 @@ def _source_status(store: Store, source: SourceConfig, next_run: datetime | None
 
 def _failure_streak(store: Store, name: str) -> dict[str, Any]:
     """Failed runs since the last ok one: count (n), first id and start, last message."""
-    failed = "outcome IN ('error', 'blocked', 'aborted')"
+    failed = _FAILED_SQL
     row = store.row(
         f"SELECT count(*) AS n, min(id) AS first_id, min(started_at) AS since, "
         f"(SELECT message FROM runs WHERE source = ? AND {failed} ORDER BY id DESC LIMIT 1) "
@@ -553,10 +690,17 @@ def _status_note(status: SourceStatus) -> str:
 
 @contextmanager
 def _write_transaction(store: Store) -> Iterator[None]:
-    """BEGIN IMMEDIATE: two evaluations of one source (daemon, manual crawl) run in turn."""
+    """Every write of this module: a transaction that starts with ``BEGIN IMMEDIATE``.
+
+    It takes the write lock before the first read, waiting up to the connection's
+    ``busy_timeout`` for another process's write; a deferred ``BEGIN`` would fail at once
+    with "database is locked" when its read turns into a write after another connection
+    committed. Two evaluations of one source (daemon, manual crawl) thus run in turn. Inside
+    a transaction the caller already opened, the writes join it (as a savepoint).
+    """
     conn = store.db.conn
     if conn.in_transaction:
-        with store.atomic():
+        with store.db.atomic():
             yield
         return
     try:
@@ -566,9 +710,15 @@ def _write_transaction(store: Store) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        conn.rollback()
+        if conn.in_transaction:
+            conn.rollback()
         raise
-    conn.commit()
+    try:
+        conn.commit()
+    except sqlite3.Error as exc:
+        if conn.in_transaction:
+            conn.rollback()
+        raise StoreError(f"source health: cannot commit: {exc}") from exc
 
 
 def _execute(store: Store, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
@@ -579,12 +729,16 @@ def _execute(store: Store, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
 
 
 def _load(store: Store, name: str) -> Health | None:
+    """The stored row (the derived fields left empty: see :func:`_with_episode`)."""
     row = store.row("SELECT * FROM source_health WHERE source = ?", [name])
-    return Health(**row) if row else None
+    if row is None:
+        return None
+    columns = {f.name for f in fields(Health)} - set(_DERIVED)
+    return Health(**{key: value for key, value in row.items() if key in columns})
 
 
 def _save(store: Store, health: Health) -> None:
-    values = asdict(health)
+    values = {k: v for k, v in asdict(health).items() if k not in _DERIVED}
     columns = ", ".join(values)
     marks = ", ".join("?" for _ in values)
     _execute(
@@ -641,11 +795,17 @@ def _message_id(store: Store, row_id: int | None) -> str | None:
 
 
 def _thread_status(store: Store, message: HealthMessage) -> str | None:
-    """The delivery status of the alert a recovery notice answers (None: not a reply)."""
+    """How the alerts of the episode a recovery notice ends were delivered (None: not a
+    recovery): ``pending``/``retry`` while one is still due, else ``sent`` when one was."""
     if message.kind != "recovered" or not message.thread:
         return None
-    row = store.row("SELECT status FROM health_messages WHERE message_id = ?", [message.thread])
-    return row["status"] if row else None
+    rows = store.rows(
+        "SELECT status FROM health_messages WHERE source = ? AND kind = 'failing' "
+        "AND (message_id = ? OR thread = ?)",
+        [message.source, message.thread, message.thread],
+    )
+    statuses = {row["status"] for row in rows}
+    return next((s for s in (*_PENDING, "sent", "failed", "skipped") if s in statuses), None)
 
 
 def _due(store: Store, now: str) -> list[HealthMessage]:
@@ -659,7 +819,7 @@ def _due(store: Store, now: str) -> list[HealthMessage]:
 
 def _mark(store: Store, row_id: int, status: str, **values: Any) -> None:
     assignments = ", ".join(f"{key} = ?" for key in ("status", *values))
-    with store.atomic():
+    with _write_transaction(store):
         _execute(
             store,
             f"UPDATE health_messages SET {assignments} WHERE id = ?",
@@ -674,11 +834,19 @@ def _health_message(row: dict[str, Any]) -> HealthMessage:
 
 
 def _run(row: dict[str, Any]) -> Run:
-    counters = ("pages", "requests", "notices", "new", "modified", "removed", "unchanged", "errors")
-    values = {f.name: row[f.name] for f in fields(Run)}
-    values.update({name: row[name] or 0 for name in counters})
-    values["baseline"] = bool(row["baseline"])
-    values["error_log"] = tuple(json.loads(row["error_log"] or "[]"))
+    """A :class:`Run` from a ``runs`` row (a column the row lacks keeps its default)."""
+    values: dict[str, Any] = {}
+    for field in fields(Run):
+        if field.name not in row:
+            continue
+        value = row[field.name]
+        if str(field.type).startswith("tuple"):  # error_log, unaccounted: JSON lists
+            value = tuple(json.loads(value or "[]"))
+        elif field.type == "int" and field.name != "id":
+            value = value or 0
+        elif field.name == "baseline":
+            value = bool(value)
+        values[field.name] = value
     return Run(**values)
 
 

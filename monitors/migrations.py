@@ -303,3 +303,51 @@ def m005_health(db: Database) -> None:
     )
     db["health_messages"].create_index(["source", "kind", "run_id"], unique=True)
     db["health_messages"].create_index(["status", "next_attempt_at"])
+
+
+@migrations()
+def m006_accounting(db: Database) -> None:
+    """Run accounting, listing sections, listing entries and per-source state.
+
+    * ``runs`` gain ``listed``/``accounted`` counters and the list of unaccounted entries;
+      the outcome ``error`` becomes ``failed`` (``partial`` is new).
+    * ``listing_sections``: a section (one listing walk of a source) is *established* once
+      it was read completely; entries first listed after that are news.
+    * ``listing_entries``: every entry seen in a listing before it became a notice, with
+      whether it was first seen during its section's baseline, or why it is not fetched
+      (``filtered`` with a reason).
+    * ``source_state``: small per-source facts worth keeping (e.g. the site IDs in use).
+    * ``notices.needs_recheck``: fetch again next run (an attachment was unavailable).
+    """
+    runs = db["runs"]
+    runs.add_column("listed", int)
+    runs.add_column("accounted", int)
+    runs.add_column("unaccounted", str)
+    db.execute("UPDATE runs SET outcome = 'failed' WHERE outcome = 'error'")
+    db["listing_sections"].create(
+        {"source": str, "section": str, "established_at": str, "established_run_id": int},
+        pk=("source", "section"),
+        foreign_keys=[("source", "sources", "name")],
+    )
+    db["listing_entries"].create(
+        {
+            "source": str,
+            "url": str,
+            "section": str,
+            "title": str,
+            "listed_date": str,
+            "baseline": int,
+            "status": str,
+            "reason": str,
+            "first_listed_at": str,
+            "first_run_id": int,
+        },
+        pk=("source", "url"),
+        foreign_keys=[("source", "sources", "name")],
+    )
+    db["source_state"].create(
+        {"source": str, "key": str, "value": str, "updated_at": str},
+        pk=("source", "key"),
+        foreign_keys=[("source", "sources", "name")],
+    )
+    db["notices"].add_column("needs_recheck", int, not_null_default=0)

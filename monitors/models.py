@@ -7,8 +7,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-RUN_OUTCOMES = ("running", "ok", "error", "blocked", "aborted")
-CHANGE_KINDS = ("new", "modified", "removed")
+#: ``ok``: every listing page read and every listed entry accounted for; ``partial``: the
+#: listings were read but some entries or pages could not be handled (or a cap was hit);
+#: ``failed``: the source could not be read (layout change, listing failure, store error,
+#: unexpected exception, outage); ``blocked``: the site refused us; ``aborted``: stopped.
+RUN_OUTCOMES = ("running", "ok", "partial", "failed", "blocked", "aborted")
+CHANGE_KINDS = ("new", "modified", "removed", "restored")
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ class FetchedFile:
     sha256: str
     size: int
     content_type: str | None
-    data: bytes
+    data: bytes = field(repr=False)
     text: str
     extractor: str | None
     error: str | None = None
@@ -51,7 +55,7 @@ class FetchedNotice:
     url: str
     title: str
     text: str
-    raw_html: bytes
+    raw_html: bytes = field(repr=False)
     published: date | None = None
     doc_number: str | None = None
     doc_key: str | None = None
@@ -79,6 +83,7 @@ class KnownNotice:
     listed_date: date | None
     etag: str | None
     last_modified: str | None
+    needs_recheck: bool = False
 
 
 @dataclass(frozen=True)
@@ -171,6 +176,9 @@ class Run:
     errors: int
     error_log: tuple[dict[str, str], ...]
     message: str | None
+    listed: int = 0
+    accounted: int = 0
+    unaccounted: tuple[dict[str, str], ...] = ()
 
     @property
     def succeeded(self) -> bool:
@@ -190,3 +198,6 @@ class RunStats:
     removed: int = 0
     unchanged: int = 0
     errors: tuple[dict[str, str], ...] = ()
+    listed: int = 0
+    accounted: int = 0
+    unaccounted: tuple[dict[str, str], ...] = ()

@@ -71,9 +71,26 @@ class Store:
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
-        """Run the enclosed writes in one transaction."""
-        with self.db.atomic():
+        """Run the enclosed writes in one transaction that holds the write lock from its start.
+
+        ``BEGIN IMMEDIATE`` waits (up to the busy timeout) for another process's write to
+        finish. A deferred ``BEGIN`` would read first and then fail at once with "database
+        is locked" when it upgrades to a write after another connection committed. Nested
+        blocks become savepoints.
+        """
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
             yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.rollback()
+            raise
+        conn.commit()
 
     # -- sources and runs ---------------------------------------------------------------
 
@@ -81,52 +98,56 @@ class Store:
         """Create or refresh the row describing a configured source."""
         existing = self._one("SELECT created_at FROM sources WHERE name = ?", [name])
         created = existing["created_at"] if existing else utcnow()
-        self.db["sources"].upsert(
-            {"name": name, "title": title, "spider": spider, "created_at": created}, pk="name"
-        )
+        with self.atomic():
+            self.db["sources"].upsert(
+                {"name": name, "title": title, "spider": spider, "created_at": created},
+                pk="name",
+            )
 
     def start_run(self, source: str, batch: str | None, baseline: bool) -> int:
         """Record that a crawl of ``source`` started; return the run id."""
-        table = self.db["runs"].insert(
-            {
-                "source": source,
-                "batch": batch,
-                "started_at": utcnow(),
-                "baseline": int(baseline),
-                "outcome": "running",
-            }
-        )
-        return int(table.last_pk)
+        with self.atomic():
+            cursor = self.db.execute(
+                "INSERT INTO runs (source, batch, started_at, baseline, outcome) "
+                "VALUES (?, ?, ?, ?, 'running')",
+                [source, batch, utcnow(), int(baseline)],
+            )
+        return int(cursor.lastrowid)
 
     def finish_run(self, run_id: int, outcome: str, stats: RunStats, message: str | None) -> None:
         """Record the end of a crawl with its counters and outcome."""
-        self.db["runs"].update(
-            run_id,
-            {
-                "finished_at": utcnow(),
-                "outcome": outcome,
-                "pages": stats.pages,
-                "requests": stats.requests,
-                "notices": stats.notices,
-                "new": stats.new,
-                "modified": stats.modified,
-                "removed": stats.removed,
-                "unchanged": stats.unchanged,
-                "errors": len(stats.errors),
-                "error_log": json.dumps(list(stats.errors), ensure_ascii=False),
-                "message": message,
-            },
-        )
+        fields = {
+            "finished_at": utcnow(),
+            "outcome": outcome,
+            "pages": stats.pages,
+            "requests": stats.requests,
+            "notices": stats.notices,
+            "new": stats.new,
+            "modified": stats.modified,
+            "removed": stats.removed,
+            "unchanged": stats.unchanged,
+            "errors": len(stats.errors),
+            "error_log": json.dumps(list(stats.errors), ensure_ascii=False),
+            "message": message,
+            "listed": stats.listed,
+            "accounted": stats.accounted,
+            "unaccounted": json.dumps(list(stats.unaccounted), ensure_ascii=False),
+        }
+        assignments = ", ".join(f"{column} = ?" for column in fields)
+        with self.atomic():
+            self.db.execute(
+                f"UPDATE runs SET {assignments} WHERE id = ?", [*fields.values(), run_id]
+            )
 
     def abort_stale_runs(self, source: str) -> int:
         """Mark runs left ``running`` by a killed crawl as ``aborted``; return how many."""
-        cursor = self.db.execute(
-            "UPDATE runs SET outcome = 'aborted', finished_at = ?, "
-            "message = 'crawl process ended without finishing' "
-            "WHERE source = ? AND outcome = 'running'",
-            [utcnow(), source],
-        )
-        self.db.conn.commit()
+        with self.atomic():
+            cursor = self.db.execute(
+                "UPDATE runs SET outcome = 'aborted', finished_at = ?, "
+                "message = 'crawl process ended without finishing' "
+                "WHERE source = ? AND outcome = 'running'",
+                [utcnow(), source],
+            )
         return cursor.rowcount
 
     def has_successful_run(self, source: str) -> bool:
@@ -141,6 +162,95 @@ class Store:
         row = self._one("SELECT * FROM runs WHERE source = ? ORDER BY id DESC LIMIT 1", [source])
         return _run(row) if row else None
 
+    def recent_runs(self, source: str | None = None, limit: int = 20) -> list[Run]:
+        """The latest runs (of one source, or of all), newest first."""
+        where, params = ("WHERE source = ?", [source]) if source else ("", [])
+        rows = self._all(f"SELECT * FROM runs {where} ORDER BY id DESC LIMIT ?", [*params, limit])
+        return [_run(r) for r in rows]
+
+    def get_run(self, run_id: int) -> Run | None:
+        """One run by id."""
+        row = self._one("SELECT * FROM runs WHERE id = ?", [run_id])
+        return _run(row) if row else None
+
+    # -- listing sections and entries ------------------------------------------------------
+
+    def established_sections(self, source: str) -> set[str]:
+        """The listing sections of ``source`` that were once read completely."""
+        rows = self._all("SELECT section FROM listing_sections WHERE source = ?", [source])
+        return {r["section"] for r in rows}
+
+    def establish_sections(self, source: str, sections: set[str], run_id: int | None) -> None:
+        """Mark listing sections as read completely: entries appearing later are news."""
+        now = utcnow()
+        with self.atomic():
+            for section in sorted(sections):
+                self.db.execute(
+                    "INSERT OR IGNORE INTO listing_sections "
+                    "(source, section, established_at, established_run_id) VALUES (?, ?, ?, ?)",
+                    [source, section, now, run_id],
+                )
+
+    def listing_entries(self, source: str) -> dict[str, dict[str, Any]]:
+        """Entries listed earlier that are not (yet) notices, keyed by URL."""
+        rows = self._all(
+            "SELECT url, section, baseline, status, reason FROM listing_entries WHERE source = ?",
+            [source],
+        )
+        return {r["url"]: r for r in rows}
+
+    def record_listing_entries(
+        self, source: str, entries: list[dict[str, Any]], run_id: int | None
+    ) -> None:
+        """Remember entries seen in a listing for the first time (ignored when known)."""
+        now = utcnow()
+        with self.atomic():
+            for entry in entries:
+                self.db.execute(
+                    "INSERT OR IGNORE INTO listing_entries (source, url, section, title, "
+                    "listed_date, baseline, status, reason, first_listed_at, first_run_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        source,
+                        entry["url"],
+                        entry["section"],
+                        entry.get("title"),
+                        entry.get("listed_date"),
+                        int(entry["baseline"]),
+                        entry.get("status", "listed"),
+                        entry.get("reason"),
+                        now,
+                        run_id,
+                    ],
+                )
+
+    def mark_filtered(self, source: str, url: str, reason: str) -> None:
+        """Record that a listed entry is deliberately not a notice (and why)."""
+        with self.atomic():
+            self.db.execute(
+                "UPDATE listing_entries SET status = 'filtered', reason = ? "
+                "WHERE source = ? AND url = ?",
+                [reason, source, url],
+            )
+
+    # -- per-source state --------------------------------------------------------------
+
+    def source_state(self, source: str, key: str) -> str | None:
+        """A remembered per-source value (e.g. the site IDs in use), or None."""
+        row = self._one(
+            "SELECT value FROM source_state WHERE source = ? AND key = ?", [source, key]
+        )
+        return row["value"] if row else None
+
+    def set_source_state(self, source: str, key: str, value: str) -> None:
+        """Remember a per-source value."""
+        with self.atomic():
+            self.db.execute(
+                "INSERT OR REPLACE INTO source_state (source, key, value, updated_at) "
+                "VALUES (?, ?, ?, ?)",
+                [source, key, value, utcnow()],
+            )
+
     def runs_for_batch(self, batch: str) -> list[Run]:
         """All runs started by one `dualwatch crawl` invocation."""
         return [
@@ -152,8 +262,8 @@ class Store:
     def known_notices(self, source: str) -> dict[str, KnownNotice]:
         """Every stored notice of ``source`` keyed by URL (for incremental crawling)."""
         rows = self._all(
-            "SELECT id, url, status, listed_date, etag, last_modified FROM notices "
-            "WHERE source = ?",
+            "SELECT id, url, status, listed_date, etag, last_modified, needs_recheck "
+            "FROM notices WHERE source = ?",
             [source],
         )
         return {
@@ -164,6 +274,7 @@ class Store:
                 listed_date=date.fromisoformat(r["listed_date"]) if r["listed_date"] else None,
                 etag=r["etag"],
                 last_modified=r["last_modified"],
+                needs_recheck=bool(r["needs_recheck"]),
             )
             for r in rows
         }
@@ -259,7 +370,7 @@ class Store:
     def _update_notice(self, notice_id: int, fields: dict[str, Any]) -> None:
         # Plain SQL on the crawl's hot path: Table.update re-reads the schema on every call.
         assignments = ", ".join(f"{column} = ?" for column in fields)
-        with self.db.atomic():
+        with self.atomic():
             self.db.execute(
                 f"UPDATE notices SET {assignments} WHERE id = ?", [*fields.values(), notice_id]
             )
@@ -462,6 +573,7 @@ def _notice_fields(fetched: FetchedNotice, now: str) -> dict[str, Any]:
         "last_modified": fetched.last_modified,
         "last_seen_at": now,
         "last_checked_at": now,
+        "needs_recheck": int(bool(fetched.metadata.get("attachments_unavailable"))),
     }
 
 
@@ -536,6 +648,9 @@ def _run(row: dict[str, Any]) -> Run:
         errors=row["errors"] or 0,
         error_log=tuple(json.loads(row["error_log"] or "[]")),
         message=row["message"],
+        listed=row.get("listed") or 0,
+        accounted=row.get("accounted") or 0,
+        unaccounted=tuple(json.loads(row.get("unaccounted") or "[]")),
     )
 
 

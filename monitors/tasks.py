@@ -115,7 +115,7 @@ def _runs_of_batch(
         source = config.source(name)
         store.ensure_source(name, source.title, source.spider)
         run_id = store.start_run(name, batch, baseline=False)
-        store.finish_run(run_id, "error", RunStats(), f"crawl process {why} before starting")
+        store.finish_run(run_id, "failed", RunStats(), f"crawl process {why} before starting")
     return store.runs_for_batch(batch)
 
 

@@ -53,6 +53,44 @@ def run_table(runs: Sequence[Run]) -> str:
     return table(headers, rows)
 
 
+def runs_table(runs: Sequence[Run]) -> str:
+    """Recent runs, newest first: outcome, entries accounted for, counts and the message."""
+    headers = ["run", "source", "started", "outcome", "entries", "new", "modified",
+               "removed", "errors", "message"]  # fmt: skip
+    rows = [
+        [str(r.id), r.source, r.started_at, r.outcome + (" (baseline)" if r.baseline else ""),
+         f"{r.accounted}/{r.listed}", str(r.new), str(r.modified), str(r.removed),
+         str(r.errors), shorten(r.message or "", 50)]
+        for r in runs
+    ]  # fmt: skip
+    return table(headers, rows)
+
+
+def run_report(run: Run) -> str:
+    """One run in full: counters, every error and every entry without a clean outcome."""
+    lines = [
+        f"run {run.id} of {run.source}: {run.outcome}" + (" (baseline)" if run.baseline else ""),
+        f"started {run.started_at}, finished {run.finished_at or '-'}",
+        f"listing entries: {run.listed} listed, {run.accounted} accounted for; "
+        f"{run.pages} listing pages, {run.requests} requests",
+        f"notices: {run.notices} checked, {run.new} new, {run.modified} modified, "
+        f"{run.removed} removed, {run.unchanged} unchanged",
+    ]
+    if run.message:
+        lines.append(f"message: {run.message}")
+    if run.error_log:
+        lines.append(f"errors ({len(run.error_log)}):")
+        lines += [
+            f"  {e.get('kind', '?')} [{e.get('role', '?')}] {e.get('url', '')}: "
+            f"{e.get('message', '')}"
+            for e in run.error_log
+        ]
+    if run.unaccounted:
+        lines.append(f"entries without a clean outcome ({len(run.unaccounted)}):")
+        lines += [f"  {u.get('outcome', '?')}: {u.get('url', '')}" for u in run.unaccounted]
+    return "\n".join(lines)
+
+
 def notice_report(store: Store, notice: Notice, *, with_text: bool = True) -> str:
     """Everything known about a notice: fields, metadata, attachments, copies, history."""
     versions = store.versions_of(notice.id)

@@ -44,7 +44,7 @@ def test_crawl_exceeding_its_timeout_is_stopped_and_recorded(dualwatch: Dualwatc
 def test_oversized_responses_are_abandoned_and_recorded(dualwatch: Dualwatch) -> None:
     dualwatch.override(crawl={"max_download_bytes": 2000})
     result = dualwatch.run("crawl", "mofcom", check=1)
-    assert "error" in result.stdout
+    assert "mofcom: failed" in result.stderr
     with dualwatch.store() as store:
         assert store.count_notices("mofcom") == 0
 

@@ -158,7 +158,7 @@ def test_signal_during_a_crawl_exits_zero_quickly(daemon: Daemon, signum: int) -
     assert seconds < 10, f"took {seconds:.1f} s\n{daemon.log}"
     assert "asking crawl process" in daemon.log
     runs = daemon.runs()
-    assert runs and all(r["outcome"] in ("error", "aborted") for r in runs), runs
+    assert runs and all(r["outcome"] in ("failed", "aborted") for r in runs), runs
     assert all(r["finished_at"] for r in runs)
     with Store.open(daemon.home / "dualwatch.db") as store:
         assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -97,7 +97,7 @@ def test_broken_listing_alerts_once_then_one_recovery_notice(dualwatch: Dualwatc
     dualwatch.replica.set_fault("broken-listing", host=MOFCOM_HOST)
     crawl(dualwatch, ok=False)
     events, _ = evaluate(dualwatch)
-    assert all(e.kind == "failing" and e.source == "mofcom" for e in events)
+    assert [(e.kind, e.source) for e in events] == [("failing", "mofcom")]
     [alert] = outbox(dualwatch)
     assert alert["Subject"] == f"{FAILING} (layout)"
     assert alert["Message-ID"].startswith("<dualwatch.health-")
@@ -109,7 +109,11 @@ def test_broken_listing_alerts_once_then_one_recovery_notice(dualwatch: Dualwatc
     assert "crawler/spiders/mofcom.py" in text and "dualwatch crawl mofcom" in text
     assert "ul.txtList_01" in html_of(alert)
     failing = mofcom_status(dualwatch)
-    assert (failing.state, failing.outcome, failing.consecutive_failures) == ("failing", "error", 1)
+    assert (failing.state, failing.outcome, failing.consecutive_failures) == (
+        "failing",
+        "failed",
+        1,
+    )
     assert failing.alerted_at is not None and failing.notices == 0
 
     for _ in range(2):
@@ -122,7 +126,7 @@ def test_broken_listing_alerts_once_then_one_recovery_notice(dualwatch: Dualwatc
     dualwatch.replica.set_fault(None, host=MOFCOM_HOST)
     crawl(dualwatch, ok=True)
     events, _ = evaluate(dualwatch)
-    assert all(e.kind == "recovered" for e in events)
+    assert [e.kind for e in events] == ["recovered"]
     evaluate(dualwatch)
     messages = outbox(dualwatch)
     assert len(by_subject(messages, FAILING)) == 1
@@ -208,7 +212,7 @@ def test_without_operator_nothing_is_mailed_but_status_shows_failing(
     assert len(lines) == len(statuses) == len(dualwatch.config.sources)
     mofcom = json.loads(lines[[s.source for s in statuses].index("mofcom")])
     assert mofcom["state"] == "failing" and mofcom["consecutive_failures"] == 1
-    assert "ul.txtList_01" in mofcom["message"] and mofcom["outcome"] == "error"
+    assert "ul.txtList_01" in mofcom["message"] and mofcom["outcome"] == "failed"
     never = next(s for s in statuses if s.source == "mofa-ja")
     assert (never.state, never.last_run_at, never.outcome) == ("unknown", None, None)
     assert "failing" in table and "never" in table
@@ -254,12 +258,13 @@ def test_network_failures_wait_for_the_threshold_and_episodes_alert_once(scratch
     assert kinds(store, config) == []
     record(store, "aborted")
     assert kinds(store, config) == ["failing"]
-    record(store, "error", ("layout", "selectors"))
-    assert kinds(store, config) == []
+    record(store, "aborted")
+    record(store, "failed", ("network", "timed out"))
+    assert kinds(store, config) == [], "the episode was alerted: no repeat"
     record(store, "ok", notices=3)
     record(store, "ok", notices=3)
     assert kinds(store, config) == ["recovered"]
-    record(store, "error", ("network", "timed out"))
+    record(store, "failed", ("network", "timed out"))
     record(store, "ok", notices=3)
     assert kinds(store, config) == [], "no recovery notice without an alert"
     state = health._load(store, "mofcom")
@@ -318,3 +323,207 @@ def test_health_email_escapes_a_hostile_run_message(scratch) -> None:
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
     assert 'href="javascript' not in html
     assert hostile in text_of(alert) and url in text_of(alert)
+
+
+def alerts(store: Store) -> list[tuple[str, str, str | None]]:
+    """(notice kind, failure kind, thread) of each recorded health notice, oldest first."""
+    return [(m.kind, m.payload["failure_kind"], m.thread) for m in health.messages(store)]
+
+
+def test_a_new_failure_kind_during_an_episode_sends_its_own_alert(scratch) -> None:
+    store, config = scratch  # alert_after_failures = 3
+    record(store, "ok", notices=5)
+    for _ in range(3):
+        record(store, "failed", ("network", "timed out"))
+    assert kinds(store, config) == ["failing"]
+    [first] = health.messages(store)
+    record(store, "failed", ("layout", "no 'ul.txtList_01'"))
+    assert kinds(store, config) == ["failing"], "a layout change is not masked by the outage"
+    record(store, "failed", ("layout", "no 'ul.txtList_01'"))
+    assert kinds(store, config) == [], "one alert per kind and episode"
+    record(store, "failed", ("network", "timed out"))
+    assert kinds(store, config) == []
+    for _ in range(2):
+        record(store, "failed", ("http", "HTTP 502"))
+        assert kinds(store, config) == []
+    record(store, "failed", ("http", "HTTP 502"))
+    assert kinds(store, config) == ["failing"], "3 runs in a row with the new kind"
+    record(store, "partial", ("attachment", "timed out"), ("exception", "KeyError: 'href'"))
+    assert kinds(store, config) == ["failing"]
+    record(store, "ok", notices=5)
+    assert kinds(store, config) == ["recovered"]
+    thread = first.message_id
+    assert alerts(store) == [
+        ("failing", "network", None),
+        ("failing", "layout", thread),
+        ("failing", "http", thread),
+        ("failing", "exception", thread),
+        ("recovered", "exception", thread),
+    ]
+    payloads = [m.payload for m in health.messages(store)]
+    assert [p["earlier_kinds"] for p in payloads[:4]] == [
+        [],
+        ["network"],
+        ["network", "layout"],
+        ["network", "layout", "http"],
+    ]
+    assert [p["consecutive"] for p in payloads] == [3, 4, 9, 10, 10]
+    state = health._load(store, "mofcom")
+    assert (state.state, state.alert_id, state.last_recovery_id) == ("ok", None, 5)
+
+    record(store, "failed", ("layout", "no 'ul.txtList_01'"))
+    assert kinds(store, config) == ["failing"], "a new episode alerts again"
+    assert alerts(store)[-1] == ("failing", "layout", None)
+
+    assert health.queue_and_send(store, config, make_transport(config)) == SendReport(sent=6)
+    folder = config.outbox_path / "new"
+    parsed = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+              for p in folder.iterdir()]  # fmt: skip
+    sent = {m["Message-ID"]: m for m in parsed}
+    by_id = {m.message_id: m for m in health.messages(store)}
+    layout = next(m for m in health.messages(store) if m.payload["failure_kind"] == "layout")
+    mail = sent[layout.message_id]
+    assert mail["Subject"] == f"{FAILING} (layout, 4 failed runs)"
+    assert mail["In-Reply-To"] == thread and thread in by_id
+
+
+def test_kinds_that_flap_during_an_episode_do_not_alert_again(scratch) -> None:
+    store, config = scratch
+    record(store, "ok", notices=5)
+    for _ in range(3):
+        record(store, "failed", ("network", "timed out"))
+    assert kinds(store, config) == ["failing"]
+    for _ in range(3):
+        record(store, "failed", ("http", "HTTP 502"))
+        record(store, "failed", ("network", "timed out"))
+        assert kinds(store, config) == []
+    # the per-kind streak survives between evaluations (derived from the runs again)
+    record(store, "failed", ("http", "HTTP 502"))
+    assert kinds(store, config) == []
+    record(store, "failed", ("http", "HTTP 502"))
+    assert kinds(store, config) == []
+    record(store, "failed", ("http", "HTTP 502"))
+    assert kinds(store, config) == ["failing"]
+
+
+def test_partial_and_failed_runs_are_failures(scratch) -> None:
+    store, config = scratch
+    record(store, "ok", notices=5)
+    record(store, "partial", ("attachment", "timed out"), notices=4)
+    record(store, "failed", ("listing", "page 2 answered 500"))
+    assert kinds(store, config) == []
+    [status] = [s for s in health.status(store, config) if s.source == "mofcom"]
+    assert (status.state, status.outcome, status.consecutive_failures) == ("failing", "failed", 2)
+    record(store, "partial", ("attachment", "timed out"), notices=4)
+    assert kinds(store, config) == ["failing"]
+    [alert] = health.messages(store)
+    assert (alert.payload["outcome"], alert.payload["failure_kind"]) == ("partial", "attachment")
+    assert alert.payload["consecutive"] == 3 and alert.payload["immediate"] is False
+    statuses = health.status(store, config)
+    mofcom = json.loads(
+        health.status_json(statuses).splitlines()[[s.source for s in statuses].index("mofcom")]
+    )
+    assert (mofcom["state"], mofcom["outcome"], mofcom["consecutive_failures"]) == (
+        "failing",
+        "partial",
+        3,
+    )
+    assert mofcom["alerted_at"] == FIXED.isoformat()
+    assert "partial" in health.status_table(statuses)
+    record(store, "ok", notices=5)
+    assert kinds(store, config) == ["recovered"]
+    [status] = [s for s in health.status(store, config) if s.source == "mofcom"]
+    assert (status.state, status.outcome, status.consecutive_failures) == ("ok", "ok", 0)
+
+
+def test_legacy_error_runs_count_as_failed(scratch) -> None:
+    store, config = scratch
+    record(store, "ok", notices=5)
+    record(store, "error")
+    record(store, "error", ("http", "HTTP 500"))
+    [status] = [s for s in health.status(store, config) if s.source == "mofcom"]
+    assert (status.state, status.outcome, status.consecutive_failures) == ("failing", "failed", 2)
+    record(store, "error")
+    assert kinds(store, config) == ["failing"]
+    [alert] = health.messages(store)
+    assert (alert.payload["outcome"], alert.payload["failure_kind"]) == ("failed", "failed")
+    assert health.view_of(alert).outcome == "failed"
+    record(store, "failed")  # the same failure under its new name: no second alert
+    record(store, "failed")
+    record(store, "failed")
+    assert kinds(store, config) == []
+
+
+@pytest.mark.parametrize(
+    ("outcome", "errors", "notices", "reported"),
+    [
+        ("failed", [("exception", "KeyError: 'href'")], 0, "exception"),
+        ("failed", [("store", "database or disk is full")], 0, "store"),
+        ("failed", [("dropped", "redirect loop")], 0, "dropped"),
+        ("failed", [("outage", "12 of 15 notices answered 404")], 3, "outage"),
+        ("partial", [("cap", "40 new notices, cap 25")], 25, "cap"),
+        ("failed", [("layout", "no entries")], 0, "layout"),
+        ("failed", [("config", "bad key")], 0, "config"),
+        ("blocked", [("http", "HTTP 429")], 0, "blocked"),
+        ("partial", [("unaccounted", "a"), ("unaccounted", "b")], 2, "unaccounted"),
+        # the most actionable kind is reported, whatever the order of the log
+        ("failed", [("network", "x"), ("attachment", "y"), ("exception", "bug")], 0, "exception"),
+        ("partial", [("http", "HTTP 500"), ("cap", "cap 25"), ("layout", "x")], 5, "cap"),
+        ("failed", [("listing", "x"), ("parse", "a"), ("parse", "b")], 1, "parse"),
+    ],
+)
+def test_immediate_kinds_alert_on_the_first_failed_run(
+    scratch, outcome: str, errors: list[tuple[str, str]], notices: int, reported: str
+) -> None:
+    store, config = scratch
+    record(store, "ok", notices=5)
+    assert kinds(store, config) == []
+    record(store, outcome, *errors, notices=notices)
+    assert kinds(store, config) == ["failing"]
+    [alert] = health.messages(store)
+    assert alert.payload["failure_kind"] == reported
+    assert alert.payload["immediate"] is True
+
+
+def test_recovery_is_sent_when_a_later_alert_of_the_episode_was_delivered(scratch) -> None:
+    store, config = scratch
+    record(store, "ok", notices=5)
+    record(store, "failed", ("layout", "no entries"))
+    assert kinds(store, config) == ["failing"]
+    [first] = health.messages(store)
+    health._mark(store, first.id, "failed", last_error="550 mailbox unavailable")
+    record(store, "failed", ("store", "disk full"))
+    record(store, "ok", notices=5)
+    assert kinds(store, config) == ["failing", "recovered"]
+    report = health.queue_and_send(store, config, make_transport(config))
+    assert report == SendReport(sent=2)
+    assert [(m.kind, m.status) for m in health.messages(store)] == [
+        ("failing", "failed"),
+        ("failing", "sent"),
+        ("recovered", "sent"),
+    ]
+
+
+def test_every_write_transaction_begins_immediate(scratch) -> None:
+    store, config = scratch
+    record(store, "ok", notices=5)
+    record(store, "failed", ("layout", "no entries"))
+    statements: list[str] = []
+    store.db.conn.set_trace_callback(statements.append)
+    try:
+        assert kinds(store, config) == ["failing"]
+        assert health.queue_and_send(store, config, make_transport(config)) == SendReport(sent=1)
+    finally:
+        store.db.conn.set_trace_callback(None)
+    opened = False
+    writes = 0
+    for sql in (" ".join(s.split()).upper() for s in statements):
+        if sql.startswith("BEGIN"):
+            assert sql == "BEGIN IMMEDIATE", sql
+            opened = True
+        elif sql.startswith(("COMMIT", "ROLLBACK")):
+            opened = False
+        elif sql.startswith(("INSERT", "UPDATE", "DELETE", "REPLACE")):
+            assert opened, f"write outside a BEGIN IMMEDIATE transaction: {sql}"
+            writes += 1
+    assert writes >= 4  # message, its Message-ID, the state, the delivery outcome

@@ -480,7 +480,7 @@ def test_broken_listing_fails_loudly_and_changes_nothing(ecl: Dualwatch) -> None
     ecl.replica.set_fault("broken-listing", host=HOST)
     result = ecl.run("crawl", SOURCE, check=1)
     assert f"{SOURCE}: layout error" in result.stderr and "pageInfo.rows" in result.stderr
-    assert "error" in ecl.run("sources").stdout
+    assert "failed" in ecl.run("sources").stdout
     with ecl.store() as store:
         statuses = {row["status"] for row in store.db.query("SELECT status FROM notices")}
     assert statuses == {"active"}

@@ -19,17 +19,18 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from parsel import Selector
 from scrapy.exceptions import CannotResolveHostError, DownloadTimeoutError, IgnoreRequest
-from scrapy.http import Request, Response
+from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
-from crawler.attachments import DOWNLOAD_ERRORS, AttachmentsIncomplete, with_attachment_files
+from crawler.accounting import FAILED_PREFIX, ROLE_META, SECTION_META, Accounts
+from crawler.attachments import DOWNLOAD_ERRORS, file_notice, with_attachment_files
 from crawler.context import apply_crawl_settings, config_from_settings
 from crawler.items import GoneItem, ListedNotice, NoticeItem, NotModifiedItem
 from crawler.middlewares import ENCODING_ERROR_META
 from monitors.errors import ConfigError, ParseError, SourceBlockedError
 from monitors.models import Attachment, FetchedNotice, KnownNotice, RunStats
-from monitors.normalize import normalize_text
+from monitors.normalize import html_to_text, normalize_text
 from monitors.store import Store
 
 if TYPE_CHECKING:
@@ -49,7 +50,24 @@ BLOCK_PAGE_MARKERS = re.compile(
     re.IGNORECASE,
 )
 BLOCK_PAGE_MAX_BYTES = 4096
+ENTRY_META = "dualwatch_entry"
 ATTACHMENT_HREF = re.compile(r"\.(pdf|docx?|xlsx?|zip|rar|wps|et)$", re.IGNORECASE)
+#: What an off-host page's main content is most likely in (first match wins).
+OFFSITE_BODY = ("main", "article", "div#contents", "div#content", "div.content", "body")
+OFFSITE_NOISE = "script, style, nav, header, footer, noscript, iframe, form"
+
+
+class EntryFiltered(Exception):
+    """Raised by ``extract_notice``: the page is deliberately not a notice (the reason).
+
+    The entry is recorded as filtered (persisted, so it is never fetched again) and counts
+    as accounted for.
+    """
+
+
+def is_file_url(url: str) -> bool:
+    """True when ``url`` names a document file (PDF, Word, Excel, archive), not a page."""
+    return bool(ATTACHMENT_HREF.search(urlsplit(url).path))
 
 
 def strip_noise(node: Selector, noise_css: str) -> Selector:
@@ -83,9 +101,9 @@ def guarded(kind: str) -> Callable:
                 self.check_page(response)
                 yield from method(self, response, **kwargs)
             except SourceBlockedError as exc:
-                self.fail("blocked", response.url, str(exc))
+                self.fail("blocked", response.url, str(exc), meta=response.meta)
             except ParseError as exc:
-                self.fail(kind, response.url, str(exc))
+                self.fail(kind, response.url, str(exc), meta=response.meta)
 
         return wrapper
 
@@ -101,6 +119,8 @@ class DualwatchSpider(scrapy.Spider):
         self.failures: list[dict[str, str]] = []
         self.run_id: int | None = None
         self.newest_listed: date | None = None
+        self.accounts = Accounts()
+        self.gone: list[GoneItem] = []
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -127,8 +147,11 @@ class DualwatchSpider(scrapy.Spider):
         self.batch = settings.get("DUALWATCH_BATCH") or None
         self.store = Store.open(config.db_path)
         self.store.ensure_source(self.source.name, self.source.title, self.name)
-        self.baseline = not self.store.has_successful_run(self.source.name)
+        self.allowed_domains += [h for h in self.source.follow_hosts if h not in self.source.hosts]
+        self.established: set[str] = self.store.established_sections(self.source.name)
+        self.baseline = not self.established
         self.known: dict[str, KnownNotice] = self.store.known_notices(self.source.name)
+        self.prior_entries = self.store.listing_entries(self.source.name)
 
     # -- run lifecycle (called by crawler.extensions.RunRecorder) --------------------------
 
@@ -143,35 +166,84 @@ class DualwatchSpider(scrapy.Spider):
         log.info("%s: %s crawl, %d notices known", self.source.name, mode, len(self.known))
 
     def end_run(self, outcome: str, stats: RunStats, message: str | None) -> None:
-        """Close the run row and the store."""
+        """Close the run row (establishing the sections read completely) and the store."""
         if self.run_id is not None:
+            if outcome not in ("aborted", "blocked"):
+                complete = self.accounts.sections_read - self.accounts.sections_failed
+                self.store.establish_sections(self.source.name, complete, self.run_id)
             self.store.finish_run(self.run_id, outcome, stats, message)
         self.store.close()
 
+    def section_of(self, url: str) -> str:
+        """The listing section an entry was (first) listed in; the source's name otherwise."""
+        prior = self.prior_entries.get(url)
+        return self.accounts.listed.get(url) or (prior["section"] if prior else self.source.name)
+
+    def entry_baseline(self, url: str) -> bool:
+        """Whether a notice first stored now belongs to a baseline (recorded, not news).
+
+        True when the entry was first listed while its section had not yet been read
+        completely once; a section's baseline never depends on the source's other pages.
+        """
+        prior = self.prior_entries.get(url)
+        if prior is not None:
+            return bool(prior["baseline"])
+        return self.section_of(url) not in self.established
+
     # -- failures -------------------------------------------------------------------------
 
-    def fail(self, kind: str, url: str, message: str) -> None:
-        """Record a failure of this crawl (it makes the run's outcome error or blocked)."""
+    def fail(
+        self,
+        kind: str,
+        url: str,
+        message: str,
+        *,
+        meta: dict[str, Any] | None = None,
+        entry_url: str | None = None,
+    ) -> None:
+        """Record a failure of this crawl (the run is then not ``ok``).
+
+        ``meta`` (the request's) tells whether a listing page or an entry failed; a failed
+        entry is accounted for with this failure, a failed listing page keeps its section
+        from being established.
+        """
+        meta = meta or {}
+        entry_url = entry_url or _entry_url(meta)
+        role = "entry" if entry_url or url in self.accounts.listed else meta.get(ROLE_META, "other")
         log.error("%s: %s error at %s: %s", self.source.name, kind, url, message)
-        self.failures.append({"kind": kind, "url": url, "message": message})
+        self.failures.append({"kind": kind, "url": url, "message": message, "role": role})
+        if entry_url or url in self.accounts.listed:
+            self.accounts.account(entry_url or url, f"{FAILED_PREFIX}{kind}")
+        if role == "listing" and (section := meta.get(SECTION_META)):
+            self.accounts.sections_failed.add(section)
+
+    def settle(self, request: Request) -> None:
+        """Mark a request as answered (for errbacks that handle a failure themselves)."""
+        self.accounts.settle(request.meta)
 
     def on_error(self, failure: Failure) -> None:
         """Errback: classify a failed request and record it."""
         request = failure.request  # type: ignore[attr-defined]
+        self.settle(request)
+        kind, message = self.classify_failure(failure)
+        self.fail(kind, request.url, message, meta=request.meta)
+
+    @staticmethod
+    def classify_failure(failure: Failure) -> tuple[str, str]:
+        """The failure kind and a one-line message for a failed request."""
         if failure.check(HttpError):
             status = failure.value.response.status
-            kind = "blocked" if status in BLOCK_STATUSES else "http"
-            self.fail(kind, request.url, f"HTTP {status}")
-        elif failure.check(IgnoreRequest):
-            self.fail("ignored", request.url, f"request not made: {failure.value}")
-        elif failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
-            self.fail("network", request.url, "timed out")
-        elif failure.check(DNSLookupError, CannotResolveHostError):
-            self.fail("network", request.url, "DNS lookup failed")
-        elif failure.check(*DOWNLOAD_ERRORS):
-            self.fail("network", request.url, f"{failure.type.__name__}: {failure.value}")
-        else:
-            self.fail("network", request.url, f"{failure.type.__name__}: {failure.value}")
+            return ("blocked" if status in BLOCK_STATUSES else "http"), f"HTTP {status}"
+        if failure.check(IgnoreRequest):
+            return "ignored", f"request not made: {failure.value}"
+        if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
+            return "network", "timed out"
+        if failure.check(DNSLookupError, CannotResolveHostError):
+            return "network", "DNS lookup failed"
+        text = str(failure.value) or "(no detail)"
+        if failure.check(*DOWNLOAD_ERRORS):
+            return "network", f"{failure.type.__name__}: {text}"
+        return "exception", f"{failure.type.__name__}: {text}"
 
     def check_page(self, response: Response) -> None:
         """Raise when a 200 response is really an empty, block or undecodable page."""
@@ -194,33 +266,136 @@ class DualwatchSpider(scrapy.Spider):
         entries: list[ListedNotice],
         page_no: int,
         next_page: Callable[[int], Request] | None = None,
-    ) -> Iterator[Request]:
-        """Request the detail pages worth fetching and, when useful, the next listing page."""
+        *,
+        section: str | None = None,
+    ) -> Iterator[Any]:
+        """Account for every entry of a listing page; request those worth fetching and, when
+        useful, the next listing page.
+
+        ``section`` names the listing walk (a column, an index): its first complete read is
+        its baseline. Unknown entries beyond ``max_new_per_run`` are left for the next run
+        (the run is then ``partial``); entries on other hosts are recorded from the listing
+        (or fetched once when their host is in ``follow_hosts``).
+        """
+        section = section or self.source.name
         self.crawler.stats.inc_value("dualwatch/pages")
         if page_no == 1:
             self._check_listing_size(entries)
             self.newest_listed = max(
                 (e.listed_date for e in entries if e.listed_date), default=None
             )
+        self._remember_entries(entries, section)
+        in_baseline = section not in self.established
         wanted = 0
         for entry in entries:
-            if not self.on_configured_host(entry.url):
-                log.warning("%s: not following off-site link %s", self.source.name, entry.url)
-                continue
-            known = self.known.get(entry.url)
-            if known is None or self.full or self.within_revisit_window(entry, known):
+            self.accounts.list_entry(entry.url, section)
+            for item in self._follow_entry(entry, in_baseline):
                 wanted += 1
-                yield self.detail_request(entry, known)
+                yield item
         log.info(
-            "%s: listing page %d: %d entries, %d to fetch",
+            "%s: listing page %d (%s): %d entries, %d to fetch",
             self.source.name,
             page_no,
+            section,
             len(entries),
             wanted,
         )
-        cap = self.source.baseline_listing_pages if self.baseline else self.source.max_listing_pages
+        if page_no == 1:
+            self.accounts.sections_read.add(section)
+        cap = self.source.baseline_listing_pages if in_baseline else self.source.max_listing_pages
         if next_page and entries and page_no < cap and (wanted or self.full):
-            yield next_page(page_no + 1)
+            request = next_page(page_no + 1)
+            request.meta.setdefault(SECTION_META, section)
+            request.meta.setdefault(ROLE_META, "listing")
+            yield request
+
+    def _follow_entry(self, entry: ListedNotice, in_baseline: bool) -> Iterator[Any]:
+        """The request or item one listing entry needs (nothing when it is not due)."""
+        if entry.url in self.accounts.requested:
+            return  # listed twice (two listings of one site): the first request answers it
+        prior = self.prior_entries.get(entry.url)
+        if prior is not None and prior["status"] == "filtered":
+            self.accounts.account(entry.url, f"filtered: {prior['reason']}")
+            return
+        known = self.known.get(entry.url)
+        if known is None and not in_baseline and not self._within_new_budget(entry):
+            return
+        if not self.on_configured_host(entry.url):
+            yield from self._follow_offsite(entry, known)
+            return
+        if known is not None and not (
+            self.full or known.needs_recheck or self.within_revisit_window(entry, known)
+        ):
+            self.accounts.account(entry.url, "skipped: known, not due")
+            return
+        self.accounts.known_checked += known is not None
+        yield self.detail_request(entry, known)
+
+    def detail_request(self, entry: ListedNotice, known: KnownNotice | None) -> Request:
+        """A request for a detail page, conditional when we hold validators for it."""
+        self.accounts.requested.add(entry.url)
+        return self.build_detail_request(entry, known)
+
+    def _within_new_budget(self, entry: ListedNotice) -> bool:
+        """Count an unknown entry against ``max_new_per_run``; False (and accounted) beyond."""
+        if self.accounts.new_requested < self.source.max_new_per_run:
+            self.accounts.new_requested += 1
+            return True
+        self.accounts.over_cap += 1
+        self.accounts.account(entry.url, f"{FAILED_PREFIX}cap")
+        return False
+
+    def _follow_offsite(self, entry: ListedNotice, known: KnownNotice | None) -> Iterator[Any]:
+        """An entry on another host: fetched once when its host may be followed, otherwise
+        recorded as a notice from what the listing says."""
+        host = (urlsplit(entry.url).hostname or "").lower()
+        scheme = urlsplit(entry.url).scheme
+        if scheme not in ("http", "https"):
+            log.warning("%s: ignoring non-web link %s", self.source.name, entry.url)
+            self.accounts.account(entry.url, "filtered: not a web link")
+            return
+        if known is not None and host not in self.source.follow_hosts:
+            self.accounts.account(entry.url, "skipped: known, recorded from the listing")
+            return
+        if host in self.source.follow_hosts:
+            if known is None or self.full or self.within_revisit_window(entry, known):
+                yield self.detail_request(entry, known)
+            else:
+                self.accounts.account(entry.url, "skipped: known, not due")
+            return
+        log.info("%s: %s is on another host: recorded from the listing", self.source.name, host)
+        yield NoticeItem(self.listing_notice(entry, host), entry_url=entry.url)
+
+    def listing_notice(self, entry: ListedNotice, host: str) -> FetchedNotice:
+        """A notice known only from its listing entry (its page is on a host not followed)."""
+        return FetchedNotice(
+            source=self.source.name,
+            url=entry.url,
+            title=entry.title or entry.url,
+            text=entry.title or entry.url,
+            raw_html=b"",
+            published=entry.listed_date,
+            listed_date=entry.listed_date,
+            metadata={"from_listing": True, "host": host},
+        )
+
+    def _remember_entries(self, entries: list[ListedNotice], section: str) -> None:
+        """Persist entries seen for the first time, with their baseline status."""
+        fresh = [
+            {
+                "url": e.url,
+                "section": section,
+                "title": e.title,
+                "listed_date": e.listed_date.isoformat() if e.listed_date else None,
+                "baseline": section not in self.established,
+            }
+            for e in entries
+            if e.url not in self.known and e.url not in self.prior_entries
+        ]
+        if fresh:
+            self.store.record_listing_entries(self.source.name, fresh, self.run_id)
+            for row in fresh:
+                self.prior_entries[row["url"]] = {**row, "status": "listed", "reason": None}
 
     def _check_listing_size(self, entries: list[ListedNotice]) -> None:
         if len(entries) < self.source.min_listing_items:
@@ -243,24 +418,34 @@ class DualwatchSpider(scrapy.Spider):
         return any(listed >= ref - window for ref in references)
 
     def on_configured_host(self, url: str) -> bool:
-        """True when ``url`` is on one of the source's configured hosts."""
-        return (urlsplit(url).hostname or "").lower() in self.source.hosts
+        """True when ``url`` is an http(s) URL on one of the source's configured hosts."""
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and (
+            (parts.hostname or "").lower() in self.source.hosts
+        )
 
-    def detail_request(self, entry: ListedNotice, known: KnownNotice | None) -> Request:
-        """A request for a detail page, conditional when we hold validators for it."""
+    def build_detail_request(self, entry: ListedNotice, known: KnownNotice | None) -> Request:
+        """The detail request itself (conditional when we hold validators for the page)."""
         headers: dict[str, str] = {}
-        if known is not None and known.status == "active":
+        if known is not None and known.status == "active" and not known.needs_recheck:
             if known.etag:
                 headers["If-None-Match"] = known.etag
             if known.last_modified:
                 headers["If-Modified-Since"] = known.last_modified
+        meta: dict[str, Any] = {
+            "handle_httpstatus_list": [304, *GONE_STATUSES],
+            ROLE_META: "entry",
+            ENTRY_META: entry.url,
+        }
+        if is_file_url(entry.url):
+            meta["download_maxsize"] = self.config.crawl.max_attachment_bytes
         return Request(
             entry.url,
             callback=self.parse_detail,
             errback=self.on_error,
             headers=headers,
             cb_kwargs={"entry": entry},
-            meta={"handle_httpstatus_list": [304, *GONE_STATUSES]},
+            meta=meta,
         )
 
     # -- detail pages ---------------------------------------------------------------------
@@ -272,17 +457,24 @@ class DualwatchSpider(scrapy.Spider):
             self.check_page(response)
             item = self.detail_item(response, entry)
             if isinstance(item, NoticeItem):
-                item = NoticeItem(await with_attachment_files(self, item.notice))
-        except AttachmentsIncomplete as exc:
-            log.warning("%s: not stored this run: attachment %s missing", response.url, exc)
+                notice = await with_attachment_files(self, item.notice)
+                item = NoticeItem(notice, entry_url=entry.url)
+        except EntryFiltered as exc:
+            self.filter_entry(entry, str(exc))
             return
         except SourceBlockedError as exc:
-            self.fail("blocked", response.url, str(exc))
+            self.fail("blocked", response.url, str(exc), entry_url=entry.url)
             return
         except ParseError as exc:
-            self.fail("parse", response.url, str(exc))
+            self.fail("parse", response.url, str(exc), entry_url=entry.url)
             return
         yield item
+
+    def filter_entry(self, entry: ListedNotice, reason: str) -> None:
+        """Record that an entry is deliberately not a notice; it is never fetched again."""
+        log.info("%s: %s filtered: %s", self.source.name, entry.url, reason)
+        self.store.mark_filtered(self.source.name, entry.url, reason)
+        self.accounts.account(entry.url, f"filtered: {reason}")
 
     def detail_item(self, response: Response, entry: ListedNotice) -> Any:
         """The item a detail response stands for (before attachments are downloaded)."""
@@ -292,11 +484,39 @@ class DualwatchSpider(scrapy.Spider):
             if entry.url not in self.known:
                 raise ParseError(f"listed notice answers HTTP {response.status}")
             return GoneItem(self.source.name, entry.url, response.status)
+        if is_file_url(entry.url) or not isinstance(response, TextResponse):
+            return NoticeItem(file_notice(self, response, entry))
+        if not self.on_configured_host(entry.url):
+            return NoticeItem(self.extract_offsite(response, entry))
         return NoticeItem(self.extract_notice(response, entry))
 
     def extract_notice(self, response: Response, entry: ListedNotice) -> FetchedNotice:
         """Read one detail page; subclasses implement it and raise ParseError on surprises."""
         raise NotImplementedError
+
+    def extract_offsite(self, response: Response, entry: ListedNotice) -> FetchedNotice:
+        """Read a page on a ``follow_hosts`` host: its title and main text, nothing further."""
+        title = normalize_text(
+            response.css("meta[property='og:title']::attr(content)").get()
+            or " ".join(response.css("h1 ::text").getall())
+            or response.css("title::text").get()
+            or ""
+        )
+        body = next((node for css in OFFSITE_BODY if (node := response.css(css))), None)
+        if body is None:
+            raise ParseError("page on a followed host has no body")
+        text = html_to_text(strip_noise(body[0], OFFSITE_NOISE).get())
+        return FetchedNotice(
+            source=self.source.name,
+            url=entry.url,
+            title=title or entry.title,
+            text=text,
+            raw_html=response.body,
+            published=entry.listed_date,
+            listed_date=entry.listed_date,
+            metadata={"host": urlsplit(entry.url).hostname, "followed_host": True},
+            **self.validators(response),
+        )
 
     def validators(self, response: Response) -> dict[str, str | None]:
         """The HTTP validators of a response, for later conditional requests."""
@@ -306,3 +526,8 @@ class DualwatchSpider(scrapy.Spider):
             "etag": etag.decode("latin-1") if etag else None,
             "last_modified": modified.decode("latin-1") if modified else None,
         }
+
+
+def _entry_url(meta: dict[str, Any]) -> str | None:
+    """The listing entry a request was made for (None for listing pages)."""
+    return meta.get(ENTRY_META)

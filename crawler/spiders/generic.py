@@ -14,7 +14,9 @@ date) is an error for that item, recorded while the other items are still follow
 Dates are read with the configured ``strptime`` formats first, then with
 :func:`monitors.dates.parse_date` (ISO, CJK, Japanese era and English dates). Year-less dates
 (``1月6日付``) take their year from the entry above them on a newest-first listing, the first
-one from today's date in ``dates.timezone`` (or from the previous listing page).
+one from today's date in ``dates.timezone`` (or from the previous listing page). A detail
+date that cannot be read is metadata, not layout: it is logged (see
+:func:`monitors.metadata.lenient`) and the listing's date is kept.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from crawler.spiders.base import DualwatchSpider, collect_attachments, guarded
 from monitors.dates import infer_year, parse_date
 from monitors.docnumber import find_effective_date, parse_doc_number
 from monitors.errors import ConfigError, ParseError
+from monitors.metadata import lenient
 from monitors.models import Attachment, FetchedNotice
 from monitors.normalize import collapse_whitespace, html_to_text
 
@@ -326,7 +329,9 @@ def read_detail(
         date_text = text_of(select(response, spec.date))
         if not date_text:
             raise ParseError(f"detail.date {spec.date!r} matched nothing")
-        published = parse_hinted_date(date_text, dates.formats, entry.listed_date or dates.today())
+        reference = entry.listed_date or dates.today()
+        hinted = lambda text: parse_hinted_date(text, dates.formats, reference)  # noqa: E731
+        published = lenient(hinted, date_text, what="detail date", url=response.url) or published
     content = drop_noise(bodies, spec.noise)
     text = html_to_text(content.get())
     attachments = collect_attachments(content, response.url) if spec.attachments else ()

@@ -33,7 +33,8 @@ from crawler.selectors import select_one
 from crawler.spiders.base import DualwatchSpider, collect_attachments, guarded, strip_noise
 from monitors.dates import find_date, parse_datetime_cst
 from monitors.docnumber import DocNumber, find_effective_date, parse_doc_number
-from monitors.errors import ConfigError, DateParseError, ParseError
+from monitors.errors import ConfigError, ParseError
+from monitors.metadata import lenient
 from monitors.models import Attachment, FetchedNotice
 from monitors.normalize import collapse_whitespace, html_to_text, normalize_text
 
@@ -147,7 +148,7 @@ class MofcomEclSpider(DualwatchSpider):
         title = collapse_whitespace(variables["title"]) or entry.title
         if not title:
             raise ParseError("no title: the page's JS title is empty and the listing had none")
-        published = _publish_date(variables["publishTime"]) or entry.listed_date
+        published = _publish_date(variables["publishTime"], response.url) or entry.listed_date
         content = article_content(body)
         text = html_to_text(content.get())
         if MOJIBAKE.search(title) or MOJIBAKE.search(text):
@@ -297,13 +298,10 @@ def _begins_with_number(title: str) -> bool:
     return not head.strip(" 、,")
 
 
-def _publish_date(value: str) -> date | None:
-    if not value.strip():
-        return None
-    try:
-        return parse_datetime_cst(value).date()
-    except DateParseError:
-        raise ParseError(f"publishTime {value!r} is not a date") from None
+def _publish_date(value: str, url: str) -> date | None:
+    """publishTime as a date; None (with a warning) when empty or unreadable: it is metadata."""
+    stamp = lenient(parse_datetime_cst, value, what="publishTime", url=url)
+    return stamp.date() if stamp else None
 
 
 def _article_path(url: str) -> tuple[str, int | None]:

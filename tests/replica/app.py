@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 
-from tests.replica import faults
+from tests.replica import faults, variations
 from tests.replica.control import CONTROL_PREFIX, handle_control
 from tests.replica.protocol import Request, Response, page_response, text_response
 from tests.replica.sites import Site, make_all_sites, route
@@ -29,6 +29,8 @@ class ReplicaApp:
         self.sites: list[Site] = make_all_sites(bulk)
         self.hosts: tuple[str, ...] = tuple(dict.fromkeys(site.host for site in self.sites))
         self.faults: dict[str, str] = {}
+        self.variation: variations.Variation | None = None
+        self.variation_phase = "on"
         self.stopping = threading.Event()
         self._log: list[LogEntry] = []
         self._lock = threading.Lock()
@@ -48,6 +50,14 @@ class ReplicaApp:
                 self.faults.pop(target, None)
             else:
                 self.faults[target] = name
+
+    def set_variation(self, name: str | None, phase: str = "on") -> None:
+        """Switch variation ``name`` on (``phase`` "on" or "recovered"), or off with None."""
+        variations.check_variation(name)
+        if phase not in ("on", "recovered"):
+            raise ValueError(f"unknown variation phase {phase!r}; known: on, recovered")
+        self.variation = variations.VARIATIONS[name] if name else None
+        self.variation_phase = phase
 
     def requests(self) -> list[LogEntry]:
         """``(method, host, path_with_query, status)`` per site request since the last reset."""
@@ -69,6 +79,12 @@ class ReplicaApp:
         return response
 
     def _serve(self, request: Request) -> Response:
+        variation = self.variation
+        if variation is not None and request.host == variation.host:
+            return variation.respond(request, self._serve_site, self.variation_phase)
+        return self._serve_site(request)
+
+    def _serve_site(self, request: Request) -> Response:
         fault = self.faults.get(request.host)
         if fault == faults.SLOW:
             self.stopping.wait(self.slow_seconds)

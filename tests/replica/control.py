@@ -1,7 +1,8 @@
 """Control endpoints under ``/__replica__/`` (answer on any Host; never faulted or logged).
 
 ``POST /__replica__/state/<n>``, ``POST /__replica__/fault/<name>?host=<host>`` (``none``
-clears; no host = all hosts), ``GET /__replica__/requests``, ``POST /__replica__/reset-log``,
+clears; no host = all hosts), ``POST /__replica__/variation/<name>?phase=on|recovered``
+(``none`` clears; see :mod:`tests.replica.variations`), ``GET /__replica__/requests``, ``POST /__replica__/reset-log``,
 plus ``GET /__replica__/status`` and ``GET /__replica__/expected/<n>`` for the demo.
 """
 
@@ -32,6 +33,10 @@ def handle_control(app: ReplicaApp, request: Request) -> Response:
                 host = parse_qs(request.query).get("host", [None])[0]
                 app.set_fault(None if name == "none" else name, host)
                 return json_response(200, {"faults": app.faults})
+            case "POST", ["variation", name]:
+                phase = parse_qs(request.query).get("phase", ["on"])[0]
+                app.set_variation(None if name == "none" else name, phase)
+                return json_response(200, {"variation": name, "phase": phase})
             case "GET", ["requests"]:
                 return json_response(200, {"requests": [_entry(e) for e in app.requests()]})
             case "POST", ["reset-log"]:

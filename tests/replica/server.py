@@ -149,6 +149,10 @@ class Replica:
         """Set a fault for ``host`` (all hosts when None); ``name=None`` clears it."""
         self.app.set_fault(name, host)
 
+    def set_variation(self, name: str | None, phase: str = "on") -> None:
+        """Switch a variation (tests/replica/variations.py) on, to ``recovered``, or off."""
+        self.app.set_variation(name, phase)
+
     def requests(self) -> list[LogEntry]:
         """``(method, host, path_with_query, status)`` served since the last reset."""
         return self.app.requests()
