@@ -19,11 +19,12 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/python -m tests.replica.demo
 
-## Lint (ruff) and run the whole test suite (real HTTP to the replica, real Scrapy, SQLite).
+## Lint (ruff) and run the whole test suite (real HTTP to the replica, real Scrapy, SQLite),
+## four tests at a time: most of the time is spent waiting on crawl subprocesses.
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n 4
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -36,7 +36,8 @@ DOWNLOAD_HANDLERS = {
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
-    "crawler.middlewares.ForcedEncodingMiddleware": 950,
+    # Below HttpCompressionMiddleware (590): responses are decoded after decompression.
+    "crawler.middlewares.ForcedEncodingMiddleware": 585,
 }
 SPIDER_MIDDLEWARES = {
     # After HttpErrorMiddleware (50): a response that reaches the callback settles its ticket.

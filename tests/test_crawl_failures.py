@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from scrapy.http import HtmlResponse, Request
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
-from crawler.items import ListedNotice
+from crawler.items import ListedNotice, NoticeItem
 from crawler.middlewares import ENCODING_ERROR_META, ForcedEncodingMiddleware
 from crawler.spiders.base import DualwatchSpider
 from crawler.spiders.mofcom import MofcomSpider
@@ -31,7 +32,9 @@ def test_stale_api_ids_are_rediscovered_from_the_column_page(dualwatch: Dualwatc
 
 
 def test_crawl_exceeding_its_timeout_is_stopped_and_recorded(dualwatch: Dualwatch) -> None:
-    dualwatch.override(crawl={"crawl_timeout": 2, "download_timeout": 30})
+    # The slow fault holds every answer 5 s (robots.txt, then the listing: 10 s at least); a
+    # 7 s timeout leaves Scrapy time to start on a busy machine and still stops the crawl.
+    dualwatch.override(crawl={"crawl_timeout": 7, "download_timeout": 30})
     dualwatch.replica.set_fault("slow", host=MOFCOM_HOST)
     result = dualwatch.run("crawl", "mofcom", check=1)
     assert "mofcom  aborted" in result.stdout
@@ -63,17 +66,17 @@ def test_undecodable_body_is_flagged_not_stored_as_mojibake() -> None:
     assert decoded.text == "商务部公告" and ENCODING_ERROR_META not in ok_request.meta
 
 
-def spider_for(source: str) -> DualwatchSpider:
-    config = load_config(REPLICA_CONFIG)
+def spider_for(source: str, home: Path) -> DualwatchSpider:
+    """A spider bound to its configuration and a real (empty) store in ``home``."""
+    config = load_config(REPLICA_CONFIG, home=home)
     spider = MofcomSpider(source=source)
-    spider.source = config.source(source)
-    spider.known, spider.full, spider.baseline = {}, False, False
     spider.crawler = get_crawler(MofcomSpider)
+    spider.bind(config, spider.crawler.settings)
     return spider
 
 
-def test_links_off_the_configured_hosts_are_never_followed() -> None:
-    spider = spider_for("mofcom")
+def test_links_off_the_configured_hosts_are_never_followed(tmp_path: Path) -> None:
+    spider = spider_for("mofcom", tmp_path)
     entries = [
         ListedNotice(
             "https://www.mofcom.gov.cn/zwgk/zcfb/art/2026/art_1.html", "a", date(2026, 1, 6)
@@ -81,12 +84,20 @@ def test_links_off_the_configured_hosts_are_never_followed() -> None:
         ListedNotice("https://evil.example.com/steal.html", "b", date(2026, 1, 6)),
         ListedNotice("http://127.0.0.1:22/x.html", "c", date(2026, 1, 6)),
     ]
-    requests = list(spider.follow_listing(entries, page_no=1))
-    assert [r.url for r in requests] == ["https://www.mofcom.gov.cn/zwgk/zcfb/art/2026/art_1.html"]
+    followed = list(spider.follow_listing(entries, page_no=1))
+    requests = [r.url for r in followed if isinstance(r, Request)]
+    assert requests == ["https://www.mofcom.gov.cn/zwgk/zcfb/art/2026/art_1.html"]
+    # The others are recorded from what the listing says, without a request.
+    recorded = [i.notice for i in followed if isinstance(i, NoticeItem)]
+    assert [(n.url, n.title, n.raw_html) for n in recorded] == [
+        ("https://evil.example.com/steal.html", "b", b""),
+        ("http://127.0.0.1:22/x.html", "c", b""),
+    ]
+    assert all(n.metadata["from_listing"] for n in recorded)
 
 
-def test_empty_first_listing_page_is_a_layout_error() -> None:
-    spider = spider_for("mofcom")
+def test_empty_first_listing_page_is_a_layout_error(tmp_path: Path) -> None:
+    spider = spider_for("mofcom", tmp_path)
     with pytest.raises(ParseError, match="layout may have changed"):
         list(spider.follow_listing([], page_no=1))
 

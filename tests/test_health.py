@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import email
 import email.policy
+import html as html_module
 import json
 import logging
+import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
@@ -23,7 +26,9 @@ from monitors import health
 from monitors.alerts import SendReport
 from monitors.config import Config, load_config
 from monitors.dispatch import make_transport
+from monitors.emailrender import RenderedMessage
 from monitors.health import HealthEvent
+from monitors.messages import build_email
 from monitors.models import RunStats
 from monitors.store import Store
 from tests.conftest import REPLICA_CONFIG, Dualwatch
@@ -527,3 +532,194 @@ def test_every_write_transaction_begins_immediate(scratch) -> None:
             assert opened, f"write outside a BEGIN IMMEDIATE transaction: {sql}"
             writes += 1
     assert writes >= 4  # message, its Message-ID, the state, the delivery outcome
+
+
+# -- what the health email says about each kind of failure ------------------------------------
+
+
+def readable(rendered_html: str) -> str:
+    """The words of an HTML part (tags dropped, entities decoded, whitespace collapsed)."""
+    spaced = re.sub(r"</?(?:p|td|th|tr|h1|h2|table|br)\b[^>]*>", " ", rendered_html)
+    return " ".join(html_module.unescape(re.sub(r"<[^>]+>", "", spaced)).split())
+
+
+def words(text: str) -> str:
+    """The words of a text part (whitespace collapsed, `code` marks dropped)."""
+    return " ".join(text.replace("`", "").split())
+
+
+#: kind: (run outcome, error message, pages read, explanation, what to do). The explanation of
+#: a kind appears in its own alert only.
+NEW_KINDS = {
+    "exception": (
+        "failed",
+        "KeyError: 'href'",
+        0,
+        "The crawl code raised an unexpected exception: a bug in dualwatch or a variation of "
+        "the site the spider does not handle.",
+        "Report it with the run id ({run_id}) and the message above: dualwatch runs mofcom "
+        "shows the run's errors.",
+    ),
+    "store": (
+        "failed",
+        "database or disk is full",
+        0,
+        "dualwatch could not write to its database: an SQLite error, or the disk is full.",
+        "Check the free disk space and the permissions of the data directory",
+    ),
+    "dropped": (
+        "failed",
+        "request dropped without an answer (redirect loop)",
+        0,
+        "A request was dropped without an answer: a redirect loop, a redirect to another host "
+        "or a meta-refresh loop. The page has probably moved.",
+        "update the source's listing_url and hosts in [sources.mofcom]; if it now redirects to "
+        "another host, add that host to follow_hosts.",
+    ),
+    "outage": (
+        "failed",
+        "12 of 15 known notices checked answered 404/410 at once",
+        3,
+        "Many known notices answered 404 at once. This is treated as a site outage, not as "
+        "withdrawals: nothing was marked removed.",
+        "they stay active here until each one answers 404 in a run that is not an outage",
+    ),
+    "cap": (
+        "partial",
+        "40 more new entries than max_new_per_run (25) were left for the next run",
+        25,
+        "More new entries were listed than max_new_per_run allows in one run: the rest is "
+        "fetched on the next runs.",
+        "check that it is not a flood or a mistake (old notices shown as new, a wrong "
+        "listing_url). If the new entries are legitimate, raise max_new_per_run in "
+        "[sources.mofcom]",
+    ),
+    "unaccounted": (
+        "partial",
+        "listed entry ended without an outcome",
+        2,
+        "Listed entries ended without an outcome: the listing showed them, but they were "
+        "neither recorded nor reported as failed.",
+        "dualwatch runs mofcom lists the entries without an outcome.",
+    ),
+    "listing": (
+        "failed",
+        "page 2 answered 500",
+        0,
+        "A listing page could not be read, so the entries on it were not seen.",
+        "check the source's listing_url and the spider's listing handling "
+        "(crawler/spiders/mofcom.py)",
+    ),
+}
+OUTCOME_NOTES = {
+    "failed": "outcome failed: the source could not be read",
+    "partial": "outcome partial: the listings were read, but some entries were not handled or "
+    "a cap was hit",
+}
+CLOSING = (
+    "dualwatch runs mofcom lists the source's recent runs and shows the latest failed run's "
+    "errors and unaccounted entries; dualwatch status shows every source's health. No further "
+    "alert is sent for the same kind of failure while the source keeps failing; a different "
+    "kind of failure alerts again, and one notice follows when it works again."
+)
+
+
+def rendered_alerts(store: Store) -> list[tuple[health.HealthMessage, RenderedMessage]]:
+    """Each recorded ``failing`` notice with its email, as :func:`health.queue_and_send`
+    would render it."""
+    return [
+        (m, health.render_health(health.view_of(m)))
+        for m in health.messages(store)
+        if m.kind == "failing"
+    ]
+
+
+@pytest.mark.parametrize("kind", sorted(NEW_KINDS))
+def test_each_new_failure_kind_explains_itself_in_text_and_html(scratch, kind: str) -> None:
+    store, config = scratch  # alert_after_failures = 3: a listing failure waits for 3 runs
+    outcome, message, notices, explanation, action = NEW_KINDS[kind]
+    errors = [(kind, message)] * (2 if kind == "unaccounted" else 1)
+    record(store, "ok", notices=5)
+    runs = 1 if kind in health.IMMEDIATE_KINDS or kind in health.PAGE_KINDS else 3
+    for _ in range(runs):
+        run_id = record(store, outcome, *errors, notices=notices)
+    assert kinds(store, config) == ["failing"]
+    [(alert, rendered)] = rendered_alerts(store)
+    assert alert.payload["failure_kind"] == kind
+    suffix = "" if runs == 1 else f", {runs} failed runs"
+    assert rendered.subject == f"{FAILING} ({kind}{suffix})"
+    action = action.format(run_id=run_id)
+    for part in (words(rendered.text), readable(rendered.html)):
+        assert explanation in part, kind
+        assert action in part, kind
+        assert f"{kind}: {message}" in part
+        assert OUTCOME_NOTES[outcome] in part
+        assert CLOSING in part
+        assert "while the source keeps failing; one notice follows" not in part
+        assert "new kind of failure" not in part  # the episode's first alert
+        for other, (*_, other_explanation, other_action) in NEW_KINDS.items():
+            if other != kind:
+                assert other_explanation not in part, (kind, other)
+                assert other_action.format(run_id=run_id) not in part, (kind, other)
+    assert "\n" not in rendered.subject
+
+
+def test_a_later_alert_names_the_kinds_the_episode_already_failed_with(scratch) -> None:
+    store, config = scratch
+    record(store, "ok", notices=5)
+    for _ in range(3):
+        record(store, "failed", ("network", "timed out"))
+    assert kinds(store, config) == ["failing"]
+    record(store, "failed", ("exception", "KeyError: 'href'"))
+    assert kinds(store, config) == ["failing"]
+    record(store, "partial", ("cap", "40 more new entries than max_new_per_run"), notices=25)
+    assert kinds(store, config) == ["failing"]
+    first, second, third = rendered_alerts(store)
+    assert [m.payload["earlier_kinds"] for m, _ in (first, second, third)] == [
+        [],
+        ["network"],
+        ["network", "exception"],
+    ]
+    already = "This is a new kind of failure; this source was already failing with:"
+    _, rendered = first
+    assert already not in words(rendered.text) and already not in readable(rendered.html)
+    for (_, rendered), earlier in ((second, "network"), (third, "network, exception")):
+        for part in (words(rendered.text), readable(rendered.html)):
+            assert f"{already} {earlier}." in part
+    _, rendered = third
+    assert rendered.subject == f"{FAILING} (cap, 5 failed runs)"
+    assert "More new entries were listed than max_new_per_run" in words(rendered.text)
+    assert OUTCOME_NOTES["partial"] in readable(rendered.html)
+    assert "<b>partial</b>" in rendered.html
+
+    view = health.view_of(third[0])
+    hostile = replace(view, earlier_kinds=("<b>x</b>", 'a"&'), failure_kind="<i>k</i>")
+    page = health.render_health(hostile).html
+    assert "<b>x</b>" not in page and "<i>k</i>" not in page
+    assert f"{already} &lt;b&gt;x&lt;/b&gt;, a&#34;&amp;." in page
+
+
+def test_health_subject_stays_short_and_on_one_header_line(scratch) -> None:
+    store, config = scratch
+    record(store, "ok", notices=5)
+    record(store, "failed", ("exception", "KeyError"))
+    assert kinds(store, config) == ["failing"]
+    [(alert, _)] = rendered_alerts(store)
+    view = health.view_of(alert)
+    odd = replace(
+        view,
+        source="s" * 200,
+        failure_kind="layout\r\nBcc: evil@example.org\x00" + "k" * 100,
+        consecutive=12345,
+    )
+    rendered = health.render_health(odd)
+    assert "\r" not in rendered.subject and "\n" not in rendered.subject
+    assert "\x00" not in rendered.subject and len(rendered.subject) <= 120
+    assert rendered.subject.startswith("[dualwatch] SOURCE FAILING: sss")
+    assert rendered.subject.endswith(", 12345 failed runs)")
+    message = build_email(
+        rendered, sender="dw@example.org", recipient=OPERATOR, message_id="<x@example.org>"
+    )
+    assert message["Bcc"] is None and message["To"] == OPERATOR
+    recovered = health.render_health(replace(odd, kind="recovered"))
+    assert recovered.subject == "[dualwatch] recovered: " + "s" * 39 + "…"

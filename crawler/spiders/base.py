@@ -28,6 +28,7 @@ from crawler.attachments import DOWNLOAD_ERRORS, file_notice, with_attachment_fi
 from crawler.context import apply_crawl_settings, config_from_settings
 from crawler.items import GoneItem, ListedNotice, NoticeItem, NotModifiedItem
 from crawler.middlewares import ENCODING_ERROR_META
+from crawler.pagecheck import check_body
 from monitors.errors import ConfigError, ParseError, SourceBlockedError
 from monitors.models import Attachment, FetchedNotice, KnownNotice, RunStats
 from monitors.normalize import html_to_text, normalize_text
@@ -44,12 +45,6 @@ log = logging.getLogger("dualwatch.crawl")
 
 BLOCK_STATUSES = frozenset({401, 403, 407, 412, 429, 451})
 GONE_STATUSES = (404, 410)
-BLOCK_PAGE_MARKERS = re.compile(
-    r"403 Forbidden|Access Denied|Request blocked|captcha|验证码|访问受限|安全验证|"
-    r"アクセスが制限|メンテナンス中|系统维护",
-    re.IGNORECASE,
-)
-BLOCK_PAGE_MAX_BYTES = 4096
 ENTRY_META = "dualwatch_entry"
 ATTACHMENT_HREF = re.compile(r"\.(pdf|docx?|xlsx?|zip|rar|wps|et)$", re.IGNORECASE)
 #: What an off-host page's main content is most likely in (first match wins).
@@ -246,18 +241,13 @@ class DualwatchSpider(scrapy.Spider):
         return "exception", f"{failure.type.__name__}: {text}"
 
     def check_page(self, response: Response) -> None:
-        """Raise when a 200 response is really an empty, block or undecodable page."""
-        if response.status in (304, *GONE_STATUSES):
-            return
-        if error := response.meta.get(ENCODING_ERROR_META):
-            raise ParseError(error)
-        body = response.body.strip()
-        if not body:
-            raise SourceBlockedError(f"empty {response.status} response")
-        if len(body) <= BLOCK_PAGE_MAX_BYTES and BLOCK_PAGE_MARKERS.search(
-            body.decode("utf-8", "replace")
-        ):
-            raise SourceBlockedError("block or challenge page instead of content")
+        """Raise when a 200 response is really an empty, block, challenge or undecodable page."""
+        check_body(
+            response.body,
+            response.text if isinstance(response, TextResponse) else None,
+            response.status,
+            response.meta.get(ENCODING_ERROR_META),
+        )
 
     # -- incremental listing walk ---------------------------------------------------------
 

@@ -3,15 +3,28 @@
 Two kinds of notices:
 
 * **News releases** from METI's news-release Atom feed (``/ml_index_release_atom.xml``),
-  which carries every kind of METI news. Only entries whose title or summary contains one
-  of the configured ``filter_terms`` (安全保障貿易, 輸出管理, 外為法, …) are followed; a
-  feed in which nothing matches is a quiet week, but a feed without entries (or anything
-  that is not an Atom feed) fails the run. Release pages live at
+  which carries every kind of METI news. Relevance is decided on the release's **full
+  text**, never on its feed title or summary (titles say 外為令, 輸出令, 輸出禁止, リスト規制 …
+  and the live feed may carry no summary at all): every feed entry not yet known is fetched
+  once, its title and text are matched against the project's relevance rules
+  (``config/rules.toml``, the ``[dualwatch] rules`` file; loaded lazily, only when a release
+  needs classifying), optionally restricted to the topics of the ``relevance_topics`` option
+  (default: every topic), and a release matching none is not a notice: ``extract_notice``
+  raises :class:`~crawler.spiders.base.EntryFiltered` and the base spider records the entry
+  as filtered, never to be fetched again. A release already stored stays watched whatever
+  the rules say now. Entries on hosts in ``follow_hosts`` (METI's agencies) are fetched and
+  classified the same way; entries on other hosts are not followed (a warning). A feed
+  without entries (or anything that is not an Atom feed) fails the run. Release pages live at
   ``/press/<fiscal year>/<MM>/<YYYYMMDDNNN>/<YYYYMMDDNNN>.html``: January to March sit in the
   previous fiscal year's folder, so the date is read from the 11-digit number.
-* **anpo pages** listed in the ``pages`` option (改正情報 ``law09.html``, 外国ユーザーリスト
-  ``law05.html``, the English End User List page), each watched as a notice of its own: a
-  new amendment row or a new End User List PDF is a modification with a diff.
+* **anpo pages** listed in the ``pages`` option (改正情報 ``law09.html``, the latest
+  amendments ``law09-2.html``, 外国ユーザーリスト ``law05.html``, the English End User List
+  page), each watched as a notice of its own: a new amendment row or a new End User List PDF
+  is a modification with a diff.
+
+Tables are rendered one row per line with the cells separated by `` | `` (lines inside a
+cell joined by `` / ``), so ``令和8年1月8日 | 令和8年2月1日 | 輸出貿易管理令…`` never runs
+together.
 
 METI's WAF answers automated clients with an empty 200/202 or a 403: ``check_page`` turns an
 empty body (or a small block page) into ``blocked`` — the feed callback is ``@guarded`` and the
@@ -27,42 +40,41 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 from scrapy.http import Request, Response, TextResponse
 
 from crawler.items import ListedNotice
 from crawler.selectors import select_one
-from crawler.spiders.base import DualwatchSpider, collect_attachments, guarded, strip_noise
+from crawler.spiders.base import (
+    DualwatchSpider,
+    EntryFiltered,
+    collect_attachments,
+    guarded,
+    strip_noise,
+)
 from monitors.dates import find_date
 from monitors.docnumber import find_effective_date, parse_doc_number
-from monitors.errors import ParseError
+from monitors.errors import ConfigError, ParseError
 from monitors.models import FetchedNotice
 from monitors.normalize import collapse_whitespace, html_to_text, normalize_text
+from monitors.rules import RuleMatch, RuleSet
+from monitors.rules_load import load_rules
 
 log = logging.getLogger("dualwatch.crawl")
 
 JST = timezone(timedelta(hours=9))
 ISSUER = "経済産業省"
-DEFAULT_FILTER_TERMS = (
-    "安全保障貿易",
-    "輸出管理",
-    "輸出貿易管理令",
-    "外為法",
-    "外国為替及び外国貿易法",
-    "キャッチオール",
-    "外国ユーザーリスト",
-    "エンドユーザーリスト",
-    "該非",
-    "輸出規制",
-)
 #: Page kinds of the ``pages`` option and the doc_type of their notices.
 PAGE_KINDS = {"amendments": "regulation", "end_user_list": "list"}
+RELEASE_DOC_TYPE = "press_release"
 FEED_ACCEPT = "application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1"
 RELEASE_NUMBER = re.compile(r"/press/\d{4}/\d{2}/(\d{8})(\d{3})/\1\2\.html$")
 DATE_LINE_CSS = "p.right, p.date, div.date, p.txt_right"
@@ -73,6 +85,9 @@ JA_EFFECTIVE = re.compile(
     r"(?P<when>公布の日|[^、。，\n（）]{4,24}?)\s*(?:から|より)\s*(?:施行|適用|実施|運用を開始)"
 )
 ATOM_ENTRY = "/*/*[local-name()='entry']"
+#: How table cells and the lines inside one cell are joined in the extracted text.
+CELL_SEPARATOR = " | "
+CELL_LINE_SEPARATOR = " / "
 
 
 @dataclass(frozen=True)
@@ -86,21 +101,30 @@ class PageSpec:
 
 @dataclass(frozen=True)
 class FeedEntry:
-    """One Atom ``<entry>``: link, title, summary and its published (or updated) date."""
+    """One Atom ``<entry>``: link, title, summary (often absent) and its published date."""
 
     url: str
     title: str
     summary: str
     published: date | None
 
-    def matching(self, terms: Sequence[str]) -> list[str]:
-        """The filter terms found in the title or summary (NFKC-normalised on both sides)."""
-        text = normalize_text(f"{self.title}\n{self.summary}")
-        return [term for term in terms if normalize_text(term) in text]
-
     def listed(self) -> ListedNotice:
         """The entry as a listing entry for the incremental walk."""
         return ListedNotice(url=self.url, title=self.title, listed_date=self.published)
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """The relevance rules as this source applies them: the rule set and the topics used."""
+
+    rules: RuleSet
+    topics: tuple[str, ...]
+
+    def matches(self, title: str, text: str, source: str, doc_type: str) -> list[RuleMatch]:
+        """The rule matches of a release among the topics used (empty: not relevant)."""
+        wanted = set(self.topics)
+        found = self.rules.match(title=title, text=text, source=source, doc_type=doc_type)
+        return [m for m in found if m.topic in wanted]
 
 
 class MetiSpider(DualwatchSpider):
@@ -110,17 +134,31 @@ class MetiSpider(DualwatchSpider):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.matched_terms: dict[str, list[str]] = {}
         self._pages: dict[str, PageSpec] | None = None
+        self._relevance: Relevance | None = None
+        self._relevance_error: str | None = None
+        #: Feed releases this run: new, fetched (and classified), relevant, filtered.
+        self.release_counts: Counter[str] = Counter()
 
     async def start(self) -> Any:
         """Request the Atom feed and every configured anpo page (conditionally when known)."""
-        yield Request(
-            self.source.listing_url,
-            callback=self.parse_feed,
-            errback=self.on_error,
-            headers={"Accept": FEED_ACCEPT},
-        )
+        if "filter_terms" in self.source.options:
+            log.warning(
+                "%s: option 'filter_terms' is ignored: releases are classified on their full "
+                "text with the relevance rules (see 'relevance_topics')",
+                self.source.name,
+            )
+        try:
+            self.relevance_topics()
+        except ConfigError as exc:
+            self.fail("config", self.source.listing_url, str(exc))
+        else:
+            yield Request(
+                self.source.listing_url,
+                callback=self.parse_feed,
+                errback=self.on_error,
+                headers={"Accept": FEED_ACCEPT},
+            )
         for spec in self.pages().values():
             entry = ListedNotice(url=spec.url, title="", listed_date=None)
             yield self.detail_request(entry, self.known.get(spec.url))
@@ -137,49 +175,144 @@ class MetiSpider(DualwatchSpider):
                 self._pages[spec.url] = spec
         return self._pages
 
-    def filter_terms(self) -> tuple[str, ...]:
-        """The configured ``filter_terms`` (an empty list follows every release)."""
-        return tuple(self.source.options.get("filter_terms", DEFAULT_FILTER_TERMS))
+    def relevance_topics(self) -> tuple[str, ...]:
+        """The ``relevance_topics`` option (empty: every topic of the rules); ConfigError when
+        it is not a list of topic names (whether the topics exist is checked with the rules)."""
+        raw = self.source.options.get("relevance_topics", [])
+        if not isinstance(raw, list) or not all(isinstance(t, str) and t.strip() for t in raw):
+            raise ConfigError(
+                f"[sources.{self.source.name}] relevance_topics: must be a list of topic names "
+                "of the relevance rules (or left out for every topic)"
+            )
+        return tuple(t.strip() for t in raw)
+
+    def relevance(self) -> Relevance:
+        """The relevance rules, loaded on first use (compiling them takes a while).
+
+        A rules file that cannot be used, or a ``relevance_topics`` name it does not define,
+        is recorded once as a configuration failure; every release that needed classifying
+        then fails with a ParseError (it is fetched again next run, never filtered).
+        """
+        if self._relevance is None and self._relevance_error is None:
+            started = time.monotonic()
+            path = self.config.rules_path
+            try:
+                rules = load_rules(path, known_sources=self.config.sources)
+                wanted = self.relevance_topics()
+                topics = tuple(rules.topic(n).name for n in wanted) or tuple(
+                    t.name for t in rules.topics
+                )
+            except ConfigError as exc:
+                self._relevance_error = f"relevance rules unusable: {exc}"
+                self.fail("config", str(path), self._relevance_error)
+            else:
+                self._relevance = Relevance(rules, topics)
+                log.info(
+                    "%s: relevance rules loaded in %.2fs (topics: %s)",
+                    self.source.name,
+                    time.monotonic() - started,
+                    ", ".join(topics),
+                )
+        if self._relevance is None:
+            raise ParseError(f"cannot classify the release: {self._relevance_error}")
+        return self._relevance
 
     @guarded("layout")
-    def parse_feed(self, response: Response) -> Iterator[Request]:
-        """Parse the Atom feed and follow the security-export-control releases in it."""
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        """Parse the Atom feed; every entry not yet known is fetched once and classified."""
         entries = parse_atom(response)
-        super()._check_listing_size([e.listed() for e in entries])
-        terms = self.filter_terms()
-        wanted = []
-        for entry in entries:
-            matched = entry.matching(terms)
-            if matched or not terms:
-                self.matched_terms[entry.url] = matched
-                wanted.append(entry.listed())
+        followed = {*self.source.hosts, *self.source.follow_hosts}
+        listed = [e for e in entries if (urlsplit(e.url).hostname or "").lower() in followed]
+        elsewhere = [e.url for e in entries if e not in listed]
+        if elsewhere:
+            log.warning(
+                "%s: %d feed entries on hosts in neither hosts nor follow_hosts, not followed: %s",
+                self.source.name,
+                len(elsewhere),
+                ", ".join(elsewhere),
+            )
+        filtered_before = {
+            url for url, row in self.prior_entries.items() if row["status"] == "filtered"
+        }
+        new = [e for e in listed if e.url not in self.known and e.url not in filtered_before]
+        self.release_counts["new"] += len(new)
         log.info(
-            "%s: feed has %d entries, %d about security export control",
+            "%s: feed has %d entries: %d new (fetched once and classified on their full text), "
+            "%d stored releases, %d filtered earlier, %d on other hosts",
             self.source.name,
             len(entries),
-            len(wanted),
+            len(new),
+            sum(1 for e in listed if e.url in self.known),
+            sum(1 for e in listed if e.url in filtered_before),
+            len(elsewhere),
         )
-        yield from self.follow_listing(wanted, 1)
+        yield from self.follow_listing([e.listed() for e in listed], 1)
 
-    def _check_listing_size(self, entries: list[ListedNotice]) -> None:
-        """No-op: ``min_listing_items`` applies to the whole feed, checked in parse_feed.
-
-        The filtered list may well be empty (a quiet week).
-        """
+    def closed(self, reason: str) -> None:
+        """Log what became of the feed's new entries this run."""
+        counts = self.release_counts
+        log.info(
+            "%s: feed releases: %d new, %d fetched, %d relevant, %d filtered",
+            self.source.name,
+            counts["new"],
+            counts["fetched"],
+            counts["relevant"],
+            counts["filtered"],
+        )
+        parent = getattr(super(), "closed", None)
+        if callable(parent):
+            parent(reason)
 
     def extract_notice(self, response: Response, entry: ListedNotice) -> FetchedNotice:
-        """Read a release page, or an anpo page when ``entry`` is one of the ``pages``."""
+        """Read a release page, or an anpo page when ``entry`` is one of the ``pages``.
+
+        Raises EntryFiltered for a release not yet stored that no relevance topic matches.
+        """
         spec = self.pages().get(entry.url)
         if spec is None:
-            return self.extract_release(response, entry)
+            return self.classified(self.extract_release(response, entry))
         return self.extract_page(response, entry, spec)
+
+    def extract_offsite(self, response: Response, entry: ListedNotice) -> FetchedNotice:
+        """A release on a ``follow_hosts`` host (a METI agency), then classified.
+
+        Pages in METI's own layout are read as releases (so the side boxes, which list other
+        releases' titles, never make a page relevant); others with the generic reader.
+        """
+        if response.css("div#__main_contents h1"):
+            return self.classified(self.extract_release(response, entry))
+        notice = super().extract_offsite(response, entry)
+        notice.metadata.update(language="ja", doc_type=RELEASE_DOC_TYPE)
+        return self.classified(notice)
+
+    def classified(self, notice: FetchedNotice) -> FetchedNotice:
+        """``notice`` with the topics and terms it matched (metadata ``topics`` and
+        ``matched_terms``, recorded when it is first classified); EntryFiltered when it is a
+        new release that matches none of the relevance topics. A release already stored is
+        returned as it is: it stays watched, and its re-checks need no rules."""
+        if notice.url in self.known:
+            return notice
+        self.release_counts["fetched"] += 1
+        relevance = self.relevance()
+        doc_type = notice.metadata.get("doc_type", RELEASE_DOC_TYPE)
+        matches = relevance.matches(notice.title, notice.text, self.source.name, doc_type)
+        if not matches:
+            self.release_counts["filtered"] += 1
+            raise EntryFiltered(
+                "its title and text match none of the relevance topics "
+                f"({', '.join(relevance.topics)})"
+            )
+        self.release_counts["relevant"] += 1
+        notice.metadata["topics"] = list(dict.fromkeys(m.topic for m in matches))
+        notice.metadata["matched_terms"] = list(dict.fromkeys(m.term for m in matches))
+        return notice
 
     def extract_release(self, response: Response, entry: ListedNotice) -> FetchedNotice:
         """Title (``h1``), era date line (else the URL's date), body and PDFs of a release."""
         title, content = main_content(response)
         date_text = _pop_date_line(content)
         published = find_date(date_text) or release_date(entry.url) or entry.listed_date
-        text = html_to_text(content.get())
+        text = content_text(content)
         number = parse_doc_number(title)
         return FetchedNotice(
             source=self.source.name,
@@ -195,11 +328,10 @@ class MetiSpider(DualwatchSpider):
             attachments=collect_attachments(content, response.url),
             metadata={
                 "language": "ja",
-                "doc_type": "press_release",
+                "doc_type": RELEASE_DOC_TYPE,
                 "effective": _iso(effective_date(text, published)),
                 "date_text": normalize_text(date_text),
                 "release_number": release_number(entry.url),
-                "matched_terms": self.matched_terms.get(entry.url, []),
             },
             **self.validators(response),
         )
@@ -210,7 +342,7 @@ class MetiSpider(DualwatchSpider):
         """An anpo page: its amendment rows or its End User List PDFs must be there."""
         title, content = main_content(response)
         attachments = collect_attachments(content, response.url)
-        text = html_to_text(content.get())
+        text = content_text(content)
         if spec.kind == "amendments":
             rows = amendment_rows(content)
             published, effective = max(rows, key=lambda row: row[0])
@@ -247,6 +379,34 @@ def main_content(response: Response) -> tuple[str, Selector]:
     main = select_one(response, "div#__main_contents", "main contents")
     title = collapse_whitespace(" ".join(select_one(main, "h1", "title").css("::text").getall()))
     return title, strip_noise(main, PAGE_NOISE)
+
+
+def content_text(content: Selector) -> str:
+    """The normalised text of ``content``, each table row on one line with its cells
+    separated by `` | `` (html_to_text alone runs CJK cells together)."""
+    fragment = Selector(text=content.get())
+    tables = list(fragment.root.iter("table"))
+    for table in reversed(tables):  # inner tables first
+        flat = table.makeelement("div", {})
+        lines = [_cell_text(caption) for caption in table.iterchildren("caption")]
+        for row in table.iter("tr"):
+            cells = [_cell_text(cell) for cell in row if cell.tag in ("td", "th")]
+            lines.append(CELL_SEPARATOR.join(cells) if any(cells) else "")
+        for line in filter(None, lines):
+            paragraph = flat.makeelement("p", {})
+            paragraph.text = line
+            flat.append(paragraph)
+        flat.tail = table.tail
+        parent = table.getparent()
+        if parent is not None:
+            parent.replace(table, flat)
+    return html_to_text(fragment.get())
+
+
+def _cell_text(cell: Any) -> str:
+    """One table cell as one line (its own lines joined by `` / ``)."""
+    markup = Selector(root=cell, type="html").get()
+    return CELL_LINE_SEPARATOR.join(html_to_text(markup).splitlines())
 
 
 def parse_atom(response: Response) -> list[FeedEntry]:

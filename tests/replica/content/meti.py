@@ -5,12 +5,18 @@ news-release Atom feed ``/ml_index_release_atom.xml`` carries every kind of METI
 which only a few are security export control; release pages live at
 ``/press/<fiscal year>/<MM>/<YYYYMMDDNNN>/<YYYYMMDDNNN>.html`` (METI files January-March
 releases under the previous fiscal year's folder, so the calendar date is the 11-digit
-number, not the folder); the anpo pages 改正情報 (``law09.html``), 外国ユーザーリスト
-(``law05.html``) and the English End User List page link their PDFs.
+number, not the folder); the anpo pages 改正情報 (``law09.html``), the latest amendments
+(``law09-2.html``), 外国ユーザーリスト (``law05.html``) and the English End User List page
+link their PDFs. A few releases live on METI's agencies' hosts (資源エネルギー庁
+``www.enecho.meti.go.jp``, 中小企業庁 ``www.chusho.meti.go.jp``), served by their own
+:class:`~tests.replica.sites.meti.MetiSite`.
 
-Each release is flagged ``export_control`` by hand: the spider's keyword filter must select
-exactly the flagged releases (a test checks it), and only flagged releases on METI's own host
-are monitored notices.
+Many releases have no feed summary (as on the live feed), and titles use the short forms
+(外為令, 輸出令, 輸出禁止, リスト規制, キャッチオール) that no title keyword list anticipates; some
+are about export control only in their body text. Each release is flagged ``relevant`` by
+hand: whether its title and text match the relevance rules (``config/rules.toml``) in the
+topics the ``meti`` source uses. Exactly the flagged releases become notices (a test checks
+the flags against the rules); every other release is fetched once and filtered.
 """
 
 from __future__ import annotations
@@ -29,7 +35,12 @@ ANPO = "/policy/anpo"
 EUL_DIR = f"{ANPO}/law_document/tutatu/t07sonota"
 EUL_EN_DIR = f"{ANPO}/english/law/doc"
 LAW09_PATH = f"{ANPO}/law09.html"
+LAW09_2_PATH = f"{ANPO}/law09-2.html"
 LAW05_PATH = f"{ANPO}/law05.html"
+ENECHO_HOST = "www.enecho.meti.go.jp"
+CHUSHO_HOST = "www.chusho.meti.go.jp"
+#: METI's own host and its agencies' hosts that carry feed releases.
+HOSTS = (METI_HOST, ENECHO_HOST, CHUSHO_HOST)
 EUL_EN_PATH = f"{EUL_EN_DIR}/EndUserListE.html"
 ANPO_CONTACT = (
     "貿易経済安全保障局 安全保障貿易管理課",
@@ -37,6 +48,12 @@ ANPO_CONTACT = (
     "03-3501-2801（直通）",
 )
 OTHER_CONTACT = ("大臣官房 広報室", "電話：03-3501-1511（内線 2271）")
+TRADE_CONTACT = ("貿易経済安全保障局 貿易管理課", "電話：03-3501-1511（内線 3631）")
+SME_CONTACT = ("中小企業庁 経営支援部 技術・経営革新課", "電話：03-3501-1511（内線 5341）")
+ENERGY_CONTACT = (
+    "資源エネルギー庁 省エネルギー・新エネルギー部",
+    "電話：03-3501-1511（内線 4541）",
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,11 +61,12 @@ class MetiRelease(Notice):
     """A news release: listed in the Atom feed, detail page at its fiscal-year path."""
 
     number: str
-    summary: str
+    summary: str  # "" = no <summary> in the feed
     category: str
-    export_control: bool
+    relevant: bool
     contact: tuple[str, ...] = OTHER_CONTACT
     host: str = METI_HOST
+    table: tuple[tuple[str, ...], ...] = ()  # header row first; after the body sections
 
     @property
     def day(self) -> date:
@@ -58,13 +76,19 @@ class MetiRelease(Notice):
 
 @dataclass(frozen=True)
 class Amendment:
-    """One row of 改正情報 (law09.html), shown from state ``since``."""
+    """One row of 改正情報 (law09.html, law09-2.html), shown from state ``since`` (until
+    state ``until``, when the latest-amendments page drops it)."""
 
     since: int
     promulgated: date
-    effective: date
+    effective: date | None  # None: 「―」
     title: str
     pdf: Attachment | None = None
+    until: int | None = None
+
+    def shown_at(self, state: int) -> bool:
+        """True when the row is on its page at ``state``."""
+        return self.since <= state and (self.until is None or state < self.until)
 
 
 @dataclass(frozen=True)
@@ -81,14 +105,14 @@ class Edition:
 class AnpoPage(Notice):
     """An anpo page watched as a notice of its own (its list of rows or PDFs can change)."""
 
-    kind: str  # "law09", "law05" or "eul_en"
+    kind: str  # "law09", "law09-2", "law05" or "eul_en"
     intro: tuple[str, ...]
     amendments: tuple[Amendment, ...] = ()
     editions: tuple[Edition, ...] = ()
 
     def amendments_at(self, state: int) -> list[Amendment]:
         """The 改正情報 rows shown at ``state``, newest first."""
-        rows = [a for a in self.amendments if a.since <= state]
+        rows = [a for a in self.amendments if a.shown_at(state)]
         return sorted(rows, key=lambda a: a.promulgated, reverse=True)
 
     def edition_at(self, state: int) -> Edition:
@@ -96,8 +120,10 @@ class AnpoPage(Notice):
         return max((e for e in self.editions if e.since <= state), key=lambda e: e.since)
 
 
-def reiwa(day: date) -> str:
-    """``令和8年1月7日`` for 2026-01-07."""
+def reiwa(day: date | None) -> str:
+    """``令和8年1月7日`` for 2026-01-07; ``―`` for no date."""
+    if day is None:
+        return "―"
     return f"令和{day.year - 2018}年{day.month}月{day.day}日"
 
 
@@ -128,7 +154,7 @@ def release(
     summary: str,
     body: tuple[str, ...] | tuple[Section, ...],
     *,
-    export_control: bool,
+    relevant: bool,
     category: str = "対外経済",
     **kw: Any,
 ) -> MetiRelease:
@@ -148,7 +174,7 @@ def release(
         number=number,
         summary=summary,
         category=category,
-        export_control=export_control,
+        relevant=relevant,
         **kw,
     )
 
@@ -168,7 +194,7 @@ def december_releases() -> list[MetiRelease]:
             "JIS（日本産業規格）を制定・改正しました（12月分）",
             "産業標準化法に基づき、12月分のJISの制定及び改正を行いました。",
             ("産業標準化法に基づき、日本産業規格（JIS）の制定15件及び改正32件を行いました。",),
-            export_control=False,
+            relevant=False,
             category="産業技術",
         ),
         release(
@@ -176,7 +202,7 @@ def december_releases() -> list[MetiRelease]:
             "水素社会推進法に基づく価格差支援の認定を行いました",
             "水素社会推進法に基づき、低炭素水素等の供給等事業計画を認定しました。",
             ("脱炭素成長型経済構造への円滑な移行を図るため、供給等事業計画2件を認定しました。",),
-            export_control=False,
+            relevant=False,
             category="エネルギー・環境",
         ),
         release(
@@ -184,7 +210,7 @@ def december_releases() -> list[MetiRelease]:
             "第3次産業活動指数（2025年10月分）を公表しました",
             "2025年10月分の第3次産業活動指数を公表します。",
             ("2025年10月の第3次産業活動指数は、前月比0.3%上昇しました。",),
-            export_control=False,
+            relevant=False,
             category="統計",
         ),
         release(
@@ -196,7 +222,7 @@ def december_releases() -> list[MetiRelease]:
                 "令和8年1月から2月にかけて全国8都市で説明会を開催します。",
                 "参加を御希望の方は、申込みフォームから事前にお申し込みください。",
             ),
-            export_control=True,
+            relevant=True,
             contact=ANPO_CONTACT,
             attachment_labels=("開催日程及び会場一覧（PDF形式：212KB）",),
         ),
@@ -205,7 +231,7 @@ def december_releases() -> list[MetiRelease]:
             "「未来人材ビジョン」フォローアップ報告書を取りまとめました",
             "未来人材会議のフォローアップ報告書を取りまとめました。",
             ("産業界と教育界の連携による人材育成の取組状況を報告書に取りまとめました。",),
-            export_control=False,
+            relevant=False,
             category="経済産業",
         ),
         release(
@@ -213,7 +239,7 @@ def december_releases() -> list[MetiRelease]:
             "鉱工業指数（2025年10月分確報）を公表しました",
             "2025年10月分の鉱工業生産・出荷・在庫指数（確報）を公表します。",
             ("2025年10月の鉱工業生産指数（確報）は、前月比1.2%上昇しました。",),
-            export_control=False,
+            relevant=False,
             category="統計",
         ),
         release(
@@ -221,7 +247,7 @@ def december_releases() -> list[MetiRelease]:
             "日本産酒類の輸出促進に向けた支援事業の公募を開始します",
             "海外市場の開拓に取り組む事業者を支援する事業の公募を開始します。",
             ("日本産酒類の輸出拡大に取り組む事業者を対象に、海外展示会への出展等を支援します。",),
-            export_control=False,
+            relevant=False,
             category="対外経済",
         ),
         release(
@@ -229,7 +255,7 @@ def december_releases() -> list[MetiRelease]:
             "中小企業の価格転嫁に関する調査結果を公表しました",
             "価格交渉促進月間（9月）のフォローアップ調査の結果を取りまとめました。",
             ("発注企業との価格交渉の状況について、約30万社を対象に調査を行いました。",),
-            export_control=False,
+            relevant=False,
             category="中小企業",
         ),
         release(
@@ -240,7 +266,7 @@ def december_releases() -> list[MetiRelease]:
                 "経済施策を一体的に講ずることによる安全保障の確保の推進に関する法律に基づき、"
                 "半導体及び蓄電池に係る取組方針を改定しました。",
             ),
-            export_control=False,
+            relevant=False,
             category="経済産業",
         ),
         release(
@@ -248,7 +274,7 @@ def december_releases() -> list[MetiRelease]:
             "GX2040ビジョンの実現に向けた投資促進策を取りまとめました",
             "GX実現に向けた官民投資の促進策を取りまとめました。",
             ("脱炭素と産業競争力強化の同時実現に向けた投資促進策を取りまとめました。",),
-            export_control=False,
+            relevant=False,
             category="エネルギー・環境",
         ),
         release(
@@ -266,7 +292,7 @@ def december_releases() -> list[MetiRelease]:
                 ),
                 Section(("本省令は、令和8年1月16日から施行されます。",), "2．施行日"),
             ),
-            export_control=True,
+            relevant=True,
             contact=ANPO_CONTACT,
             attachment_labels=("新旧対照表（PDF形式：845KB）",),
         ),
@@ -275,7 +301,7 @@ def december_releases() -> list[MetiRelease]:
             "特許行政年次報告書2025年版を公表しました",
             "特許・意匠・商標の出願動向等を取りまとめた年次報告書を公表します。",
             ("2024年の特許出願件数は約30万件でした。",),
-            export_control=False,
+            relevant=False,
             category="特許",
         ),
         release(
@@ -286,7 +312,7 @@ def december_releases() -> list[MetiRelease]:
                 "輸出者等からの問合せを踏まえ、キャッチオール規制における用途要件及び需要者要件の"
                 "確認方法に関するQ&Aを更新しました。",
             ),
-            export_control=True,
+            relevant=True,
             category="対外経済",
             contact=ANPO_CONTACT,
         ),
@@ -298,7 +324,7 @@ def december_releases() -> list[MetiRelease]:
                 "12月22日、ブリュッセルにおいて第5回日EU産業政策対話を開催し、サプライチェーン"
                 "強靱化、重要鉱物、輸出管理分野における協力について意見交換を行いました。",
             ),
-            export_control=True,
+            relevant=True,
             category="対外経済",
         ),
         release(
@@ -306,7 +332,7 @@ def december_releases() -> list[MetiRelease]:
             "令和7年度補正予算の事業概要を公表しました",
             "経済産業省関係の令和7年度補正予算の事業概要を公表します。",
             ("令和7年度補正予算のうち経済産業省関係の事業概要は、別添のとおりです。",),
-            export_control=False,
+            relevant=False,
             category="経済産業",
         ),
         release(
@@ -314,7 +340,7 @@ def december_releases() -> list[MetiRelease]:
             "「半導体・デジタル産業戦略」の改定案を取りまとめました",
             "半導体・デジタル産業戦略検討会議において改定案を取りまとめました。",
             ("次世代半導体の量産に向けた支援策等を盛り込んだ改定案を取りまとめました。",),
-            export_control=False,
+            relevant=False,
             category="商務情報",
         ),
         release(
@@ -322,7 +348,7 @@ def december_releases() -> list[MetiRelease]:
             "年末年始の電力需給の見通しについて",
             "年末年始の電力需給は安定的に推移する見通しです。",
             ("全国の予備率は、年末年始期間を通じて10%以上を確保できる見通しです。",),
-            export_control=False,
+            relevant=False,
             category="エネルギー・環境",
             host="www.enecho.meti.go.jp",
         ),
@@ -335,7 +361,7 @@ def december_releases() -> list[MetiRelease]:
                 "ベラルーシ向けの輸出禁止措置の対象品目を追加します。",
                 "本措置は、令和8年1月26日から実施します。",
             ),
-            export_control=True,
+            relevant=True,
             contact=ANPO_CONTACT,
             attachment_labels=("追加対象品目一覧（PDF形式：390KB）",),
         ),
@@ -344,7 +370,7 @@ def december_releases() -> list[MetiRelease]:
             "年末年始における中小企業の資金繰り支援について",
             "年末年始の資金需要に対応するため、政府系金融機関に特別相談窓口を設置します。",
             ("日本政策金融公庫等に年末年始の特別相談窓口を設置します。",),
-            export_control=False,
+            relevant=False,
             category="中小企業",
             host="www.chusho.meti.go.jp",
         ),
@@ -353,7 +379,7 @@ def december_releases() -> list[MetiRelease]:
             "成長志向型カーボンプライシング構想の検討状況を公表しました",
             "排出量取引制度の詳細設計に関する検討状況を公表します。",
             ("2026年度からの排出量取引制度の本格稼働に向けた検討状況を取りまとめました。",),
-            export_control=False,
+            relevant=False,
             category="エネルギー・環境",
         ),
     ]
@@ -367,7 +393,7 @@ def january_releases() -> list[MetiRelease]:
             "経済産業大臣 年頭所感",
             "新年に当たっての経済産業大臣の所感です。",
             ("新年明けましておめでとうございます。本年もよろしくお願い申し上げます。",),
-            export_control=False,
+            relevant=False,
             category="経済産業",
         ),
         release(
@@ -375,7 +401,7 @@ def january_releases() -> list[MetiRelease]:
             "令和7年度「地域未来牽引企業」の選定結果を公表します",
             "地域経済の中心的な担い手となる企業を選定しました。",
             ("地域経済への貢献が期待される企業412社を地域未来牽引企業として選定しました。",),
-            export_control=False,
+            relevant=False,
             category="地域経済",
         ),
         release(
@@ -396,7 +422,7 @@ def january_releases() -> list[MetiRelease]:
                     "2．今後のスケジュール",
                 ),
             ),
-            export_control=True,
+            relevant=True,
             contact=ANPO_CONTACT,
             attachment_labels=("政令案の概要（PDF形式：156KB）", "新旧対照表（PDF形式：502KB）"),
         ),
@@ -412,15 +438,58 @@ def january_releases() -> list[MetiRelease]:
                 "まいります。",
                 "本措置に関する事業者の皆様からの御相談は、下記の窓口で受け付けます。",
             ),
-            export_control=True,
+            relevant=True,
             contact=ANPO_CONTACT,
+        ),
+        release(
+            "20260107001",
+            "中小企業省力化投資補助金（一般型）の第5回公募を開始します",
+            "",
+            (
+                "人手不足に悩む中小企業等が、IoT・ロボット等の設備を導入して省力化を図る取組を"
+                "支援するため、中小企業省力化投資補助金（一般型）の第5回公募を開始します。",
+                "公募期間は、令和8年1月7日から令和8年2月27日までです。",
+            ),
+            relevant=False,
+            category="中小企業",
+            contact=SME_CONTACT,
+        ),
+        release(
+            "20260108002",
+            "輸出令別表第3の2及び外為令別表の一部改正案に対する意見募集を開始します",
+            "",
+            (
+                Section(
+                    (
+                        "経済産業省は、輸出貿易管理令（昭和24年政令第378号。以下「輸出令」という。）"
+                        "及び外国為替令（昭和55年政令第260号。以下「外為令」という。）の一部を改正"
+                        "する政令案を作成しました。",
+                        "国際連合安全保障理事会決議を踏まえ、武器禁輸の対象となる仕向地及び規制対象"
+                        "となる技術を見直すものです。本案について、広く御意見を募集します。",
+                    ),
+                    "1．概要",
+                ),
+                Section(("改正案の概要は、次のとおりです。",), "2．改正案の概要"),
+                Section(
+                    ("令和8年1月8日から令和8年2月6日まで（30日間）",),
+                    "3．意見募集期間",
+                ),
+            ),
+            relevant=True,
+            contact=ANPO_CONTACT,
+            table=(
+                ("改正対象", "改正の内容", "施行予定日"),
+                ("輸出令別表第3の2", "仕向地に1か国を追加", "令和8年4月1日"),
+                ("外為令別表", "規制対象となる技術の範囲を明確化", "令和8年4月1日"),
+            ),
+            attachment_labels=("政令案（PDF形式：88KB）",),
         ),
         release(
             "20260108001",
             "鉱工業指数（2025年11月分確報）を公表しました",
             "2025年11月分の鉱工業生産・出荷・在庫指数（確報）を公表します。",
             ("2025年11月の鉱工業生産指数（確報）は、前月比0.4%低下しました。",),
-            export_control=False,
+            relevant=False,
             category="統計",
         ),
         release(
@@ -428,15 +497,29 @@ def january_releases() -> list[MetiRelease]:
             "経済産業大臣がインドを訪問します",
             "経済産業大臣がインドを訪問し、日印経済関係について意見交換を行います。",
             ("1月11日から13日まで、経済産業大臣がインドを訪問します。",),
-            export_control=False,
+            relevant=False,
             category="対外経済",
+        ),
+        release(
+            "20260108004",
+            "省エネルギー設備への更新を支援する補助金の公募を開始します",
+            "",
+            (
+                "工場・事業場における高効率な省エネルギー設備への更新を支援する補助金の公募を"
+                "開始します。",
+                "本事業により、年間約120万キロリットル（原油換算）のエネルギー消費量の削減を"
+                "見込んでいます。",
+            ),
+            relevant=False,
+            category="エネルギー・環境",
+            contact=ENERGY_CONTACT,
         ),
         release(
             "20260115001",
             "第3次産業活動指数（2025年11月分）を公表しました",
             "2025年11月分の第3次産業活動指数を公表します。",
             ("2025年11月の第3次産業活動指数は、前月比0.1%低下しました。",),
-            export_control=False,
+            relevant=False,
             category="統計",
         ),
         release(
@@ -444,7 +527,7 @@ def january_releases() -> list[MetiRelease]:
             "中小企業の事業承継に関する実態調査の結果を公表します",
             "中小企業の事業承継の実態に関する調査結果を公表します。",
             ("後継者不在率は前年から2ポイント低下し、52%となりました。",),
-            export_control=False,
+            relevant=False,
             category="中小企業",
         ),
         release(
@@ -452,7 +535,7 @@ def january_releases() -> list[MetiRelease]:
             "GXリーグにおける排出量取引の試行結果を公表します",
             "GXリーグ参加企業による排出量取引の試行結果を公表します。",
             ("参加企業747社による排出量取引の試行結果を取りまとめました。",),
-            export_control=False,
+            relevant=False,
             category="エネルギー・環境",
         ),
         release(
@@ -460,7 +543,7 @@ def january_releases() -> list[MetiRelease]:
             "鉱工業指数（2025年12月分速報）を公表しました",
             "2025年12月分の鉱工業生産・出荷・在庫指数（速報）を公表します。",
             ("2025年12月の鉱工業生産指数（速報）は、前月比2.1%上昇しました。",),
-            export_control=False,
+            relevant=False,
             category="統計",
         ),
     ]
@@ -470,11 +553,23 @@ def february_releases() -> list[MetiRelease]:
     """February 2026: all arrive in state 5 (as of 2026-02-25)."""
     return [
         release(
+            "20260203002",
+            "北朝鮮を仕向地とする貨物の輸出禁止措置を延長します",
+            "",
+            (
+                "本日、北朝鮮に対する我が国独自の措置の期限を延長することが閣議決定されました。",
+                "これを受け、外国為替及び外国貿易法に基づき、北朝鮮を仕向地とする全ての貨物の"
+                "輸出を禁止する措置を、令和10年4月13日まで2年間延長します。",
+            ),
+            relevant=True,
+            contact=TRADE_CONTACT,
+        ),
+        release(
             "20260205001",
             "2025年の日本産酒類の輸出額が過去最高を更新しました",
             "2025年の日本産酒類の輸出額を取りまとめました。",
             ("2025年の日本産酒類の輸出額は、前年比8%増の約1,500億円となりました。",),
-            export_control=False,
+            relevant=False,
             category="対外経済",
         ),
         release(
@@ -485,24 +580,76 @@ def february_releases() -> list[MetiRelease]:
                 "産業構造審議会通商・貿易分科会安全保障貿易管理小委員会において、新興技術の"
                 "管理の在り方に関する中間報告が取りまとめられました。",
             ),
-            export_control=True,
+            relevant=True,
             contact=ANPO_CONTACT,
             attachment_labels=("中間報告（PDF形式：1,204KB）",),
+        ),
+        release(
+            "20260212001",
+            "水素等の供給拠点の整備に向けた支援事業の公募を開始します",
+            "",
+            (
+                "水素社会推進法に基づき、低炭素水素等の大規模な供給拠点の整備に向けた支援事業の"
+                "公募を開始します。",
+            ),
+            relevant=False,
+            category="エネルギー・環境",
+            contact=ENERGY_CONTACT,
+            host=ENECHO_HOST,
         ),
         release(
             "20260213001",
             "「ものづくり補助金」第22次公募の採択結果を公表します",
             "ものづくり・商業・サービス生産性向上促進補助金の採択結果を公表します。",
             ("第22次公募では、申請5,812件のうち2,310件を採択しました。",),
-            export_control=False,
+            relevant=False,
             category="中小企業",
+        ),
+        release(
+            "20260216002",
+            "リスト規制品目の該非判定に関する説明会（オンライン）を開催します",
+            "",
+            (
+                "輸出者等の皆様を対象に、リスト規制品目の該非判定の方法と留意点についての説明会を"
+                "オンラインで開催します。",
+                "開催日：令和8年3月10日（火曜日）14時00分から16時00分",
+            ),
+            relevant=True,
+            contact=ANPO_CONTACT,
+        ),
+        release(
+            "20260217003",
+            "「新規輸出1万者支援プログラム」の登録事業者数が1万者を超えました",
+            "",
+            (
+                "海外展開に挑戦する中小企業等を支援する「新規輸出1万者支援プログラム」の登録"
+                "事業者数が、1万者を超えました。",
+                "登録事業者には、専門家による伴走支援や商談機会の提供を行っています。",
+            ),
+            relevant=False,
+            category="中小企業",
+            contact=SME_CONTACT,
+            host=CHUSHO_HOST,
+        ),
+        release(
+            "20260219002",
+            "キャッチオール規制の運用に関する通達を改正しました",
+            "",
+            (
+                "「輸出貿易管理令等における補完的輸出規制（キャッチオール規制）の運用について」"
+                "を改正し、需要者要件の確認に用いる資料を明確化しました。",
+                "改正後の通達は、令和8年3月1日から施行します。",
+            ),
+            relevant=True,
+            contact=ANPO_CONTACT,
+            attachment_labels=("新旧対照表（PDF形式：214KB）",),
         ),
         release(
             "20260218001",
             "第3次産業活動指数（2025年12月分）を公表しました",
             "2025年12月分の第3次産業活動指数を公表します。",
             ("2025年12月の第3次産業活動指数は、前月比0.6%上昇しました。",),
-            export_control=False,
+            relevant=False,
             category="統計",
         ),
         release(
@@ -515,7 +662,7 @@ def february_releases() -> list[MetiRelease]:
                 "今般、新たに17の企業・組織を追加し、4の企業・組織を削除しました。改正後の"
                 "リストは、本日から適用します。",
             ),
-            export_control=True,
+            relevant=True,
             contact=ANPO_CONTACT,
         ),
         release(
@@ -528,7 +675,7 @@ def february_releases() -> list[MetiRelease]:
                 "経済産業省としては、影響を受ける事業者からの相談に応じるとともに、関係省庁と"
                 "連携して適切に対応してまいります。",
             ),
-            export_control=True,
+            relevant=True,
             contact=ANPO_CONTACT,
         ),
         release(
@@ -536,7 +683,7 @@ def february_releases() -> list[MetiRelease]:
             "鉱工業指数（2026年1月分速報）を公表しました",
             "2026年1月分の鉱工業生産・出荷・在庫指数（速報）を公表します。",
             ("2026年1月の鉱工業生産指数（速報）は、前月比1.5%低下しました。",),
-            export_control=False,
+            relevant=False,
             category="統計",
         ),
     ]
@@ -603,8 +750,83 @@ def amendments() -> tuple[Amendment, ...]:
     )
 
 
+def latest_amendments() -> tuple[Amendment, ...]:
+    """最新の改正情報 (law09-2.html): rows arrive in states 2 and 5, older ones leave in 5."""
+    doc = f"{ANPO}/law_document/kaisei"
+    return (
+        Amendment(
+            5,
+            date(2026, 2, 20),
+            date(2026, 2, 20),
+            "外国ユーザーリストの改正（掲載企業・組織数：789）",
+            Attachment(
+                f"{EUL_DIR}/eul_2026.pdf",
+                "外国ユーザーリスト（令和8年2月20日改正）（PDF形式：1,236KB）",
+            ),
+        ),
+        Amendment(
+            5,
+            date(2026, 2, 19),
+            date(2026, 3, 1),
+            "輸出貿易管理令等における補完的輸出規制（キャッチオール規制）の運用について"
+            "（通達）の一部改正",
+            Attachment(f"{doc}/r8_catchall_tsutatsu_shinkyu.pdf", "新旧対照表（PDF形式：214KB）"),
+        ),
+        Amendment(
+            2,
+            date(2026, 1, 8),
+            date(2026, 2, 1),
+            "輸出貿易管理令の一部を改正する政令（令和8年政令第3号）",
+            Attachment(f"{doc}/r8_seirei3_shinkyu.pdf", "新旧対照表（PDF形式：502KB）"),
+        ),
+        Amendment(
+            1,
+            date(2025, 12, 26),
+            date(2026, 1, 26),
+            "輸出貿易管理令別表第二の二の規定に基づく輸出禁止措置の対象品目の追加（ロシア及び"
+            "ベラルーシ向け）（令和7年経済産業省告示第201号）",
+            None,
+        ),
+        Amendment(
+            1,
+            date(2025, 12, 19),
+            None,
+            "キャッチオール規制に関するQ&Aの更新",
+            None,
+        ),
+        Amendment(
+            1,
+            date(2025, 12, 17),
+            date(2026, 1, 16),
+            "輸出貿易管理令別表第一及び外国為替令別表の規定に基づき貨物又は技術を定める省令の"
+            "一部を改正する省令（令和7年経済産業省令第88号）",
+            Attachment(f"{doc}/r7_shorei88_shinkyu.pdf", "新旧対照表（PDF形式：845KB）"),
+        ),
+        Amendment(
+            1,
+            date(2025, 9, 29),
+            date(2025, 9, 29),
+            "外国ユーザーリストの改正（掲載企業・組織数：776）",
+            Attachment(
+                f"{EUL_DIR}/eul_2025.pdf",
+                "外国ユーザーリスト（令和7年9月29日改正）（PDF形式：1,180KB）",
+            ),
+            until=5,
+        ),
+        Amendment(
+            1,
+            date(2025, 5, 28),
+            date(2025, 10, 9),
+            "輸出貿易管理令の一部を改正する政令（令和7年政令第195号）",
+            Attachment(f"{doc}/r7_seirei195_shinkyu.pdf", "新旧対照表（PDF形式：311KB）"),
+            until=5,
+        ),
+    )
+
+
 def anpo_pages() -> list[AnpoPage]:
-    """law09.html (new row in state 2), law05.html and the English page (new PDF in 5)."""
+    """law09.html (new row in state 2), law09-2.html (new rows in 2; in 5 new rows, and the
+    rows older than six months leave), law05.html and the English page (new PDF in 5)."""
     editions_ja = (
         Edition(
             1,
@@ -649,6 +871,17 @@ def anpo_pages() -> list[AnpoPage]:
             amendments=amendments(),
         ),
         _anpo(
+            LAW09_2_PATH,
+            "最新の改正情報",
+            "law09-2",
+            (
+                "安全保障貿易管理に関係する法令、告示及び通達の最近の改正を掲載しています"
+                "（おおむね過去6か月分。それ以前の改正は改正情報の一覧を御覧ください。）。",
+                "施行日が「―」のものは、改正と同時に運用を開始しています。",
+            ),
+            amendments=latest_amendments(),
+        ),
+        _anpo(
             LAW05_PATH,
             "外国ユーザーリスト",
             "law05",
@@ -677,7 +910,10 @@ def anpo_pages() -> list[AnpoPage]:
 
 
 def _anpo(path: str, title: str, kind: str, intro: tuple[str, ...], **kw: Any) -> AnpoPage:
-    changes = {row.since for row in (*kw.get("amendments", ()), *kw.get("editions", ()))}
+    rows = (*kw.get("amendments", ()), *kw.get("editions", ()))
+    changes = {row.since for row in rows} | {
+        u for row in rows if (u := getattr(row, "until", None))
+    }
     return AnpoPage(
         path=path,
         title=title,

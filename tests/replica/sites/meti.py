@@ -1,10 +1,13 @@
-"""www.meti.go.jp: the news-release Atom feed, release pages, the anpo pages and their PDFs.
+"""www.meti.go.jp: the news-release Atom feed, release pages, the anpo pages and their PDFs;
+plus the release pages METI's agencies publish on their own hosts (www.enecho.meti.go.jp,
+www.chusho.meti.go.jp), which the feed links to.
 
 HTML goes out as ``text/html; charset=UTF-8`` with ``<meta charset="UTF-8">``; the feed as
 ``application/atom+xml; charset=UTF-8``. Release pages, anpo pages and PDFs carry ETag and
-Last-Modified (304 on a match); the feed carries none. ``broken-listing`` turns the feed into
-RSS 2.0, the 改正情報 table into a JavaScript-filled placeholder and the End User List links
-into a link to an HTML viewer, so every structure the spider relies on fails loudly.
+Last-Modified (304 on a match); the feed carries none, and most entries carry no
+``<summary>``. ``broken-listing`` turns the feed into RSS 2.0, the 改正情報 tables (law09 and
+law09-2) into a JavaScript-filled placeholder and the End User List links into a link to an
+HTML viewer, so every structure the spider relies on fails loudly.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ ANPO_RELATED = (
     (f"{content.ANPO}/catchall.html", "キャッチオール規制"),
     (content.LAW05_PATH, "外国ユーザーリスト"),
     (content.LAW09_PATH, "改正情報"),
+    (content.LAW09_2_PATH, "最新の改正情報"),
 )
 EN_RELATED = (
     ("/english/policy/external_economy/trade_control/index.html", "Security Export Control"),
@@ -58,14 +62,15 @@ SUFFIX_EN = "(METI/Ministry of Economy, Trade and Industry)"
 
 
 class MetiSite:
-    """Answers requests for www.meti.go.jp at a given state."""
+    """Answers requests for www.meti.go.jp (or, with ``host``, an agency's host: only its
+    release pages and PDFs) at a given state."""
 
-    host = content.METI_HOST
     prefixes = ("/",)
 
-    def __init__(self, bulk: int = 0) -> None:
+    def __init__(self, bulk: int = 0, host: str = content.METI_HOST) -> None:
+        self.host = host
         self.releases = content.releases()
-        self.anpo = content.anpo_pages()
+        self.anpo = content.anpo_pages() if host == content.METI_HOST else []
         self._by_path: dict[str, MetiRelease] = {
             r.path: r for r in self.releases if r.host == self.host
         }
@@ -82,8 +87,8 @@ class MetiSite:
         return page
 
     def monitored_notices(self) -> list[Notice]:
-        """The export-control releases on this host, and the three anpo pages."""
-        flagged = [r for r in self.releases if r.export_control and r.host == self.host]
+        """The relevant releases on this host, and (on www.meti.go.jp) the four anpo pages."""
+        flagged = [r for r in self.releases if r.relevant and r.host == self.host]
         return [*flagged, *self.anpo]
 
     def feed_entries(self, state: int) -> list[MetiRelease]:
@@ -106,7 +111,7 @@ class MetiSite:
     def _route(self, path: str, state: int, broken: bool) -> Page:
         if path == "/robots.txt":
             return Page(200, "text/plain; charset=UTF-8", ROBOTS)
-        if path == content.FEED_PATH:
+        if path == content.FEED_PATH and self.host == content.METI_HOST:
             return self._feed(state, broken)
         release = self._by_path.get(path)
         if release is not None and release.served_at(state):
@@ -135,7 +140,7 @@ class MetiSite:
     def _release(self, release: MetiRelease, state: int) -> Page:
         body = render(
             "meti_release.html",
-            **_page_context(state, release.path, release.title, "ja"),
+            **_page_context(state, release.path, release.title, "ja", release.host),
             breadcrumb=PRESS_CRUMBS,
             crumb_tail=release.title,
             related=Noise(state, f"related:{release.path}").shuffled(RELEASE_RELATED),
@@ -159,7 +164,7 @@ class MetiSite:
             "page": page,
             "broken": broken,
         }
-        if page.kind == "law09":
+        if page.kind in ("law09", "law09-2"):
             context["rows"] = [_row(a) for a in page.amendments_at(state)]
         else:
             context.update(_edition_context(page, state, english))
@@ -177,7 +182,9 @@ def not_found() -> Page:
     return Page(404, HTML, render("meti_404.html"))
 
 
-def _page_context(state: int, path: str, title: str, lang: str) -> dict[str, Any]:
+def _page_context(
+    state: int, path: str, title: str, lang: str, host: str = content.METI_HOST
+) -> dict[str, Any]:
     """Template variables every METI page has: noise, titles, the update stamp."""
     noise = Noise(state, path)
     stamp = noise.stamp(state_info(state).clock, 6 * 3600)
@@ -186,7 +193,7 @@ def _page_context(state: int, path: str, title: str, lang: str) -> dict[str, Any
         "lang": lang,
         "page_title": title,
         "title_suffix": SUFFIX_EN if english else SUFFIX_JA,
-        "url": f"{BASE_URL}{path}",
+        "url": f"https://{host}{path}",
         "token": noise.token(),
         "counter": noise.count(1, 999999),
         "share_count": noise.count(0, 999),
@@ -228,5 +235,6 @@ def _feed_entry(release: MetiRelease) -> dict[str, str]:
 
 
 def make_sites(bulk: int) -> list[MetiSite]:
-    """The sites this module serves (see :mod:`tests.replica.sites`); ``bulk`` is ignored."""
-    return [MetiSite(bulk)]
+    """The sites this module serves (see :mod:`tests.replica.sites`): www.meti.go.jp and the
+    agencies' hosts its feed links to; ``bulk`` is ignored."""
+    return [MetiSite(bulk, host) for host in content.HOSTS]
