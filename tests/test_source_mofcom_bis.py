@@ -30,17 +30,9 @@ from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 from crawler.items import ListedNotice
+from crawler.jpaas import Refusal, Unit, query_data_ids, unit_payload
 from crawler.spiders.mofcom import parse_listing_fragment
-from crawler.spiders.mofcom_bis import (
-    Column,
-    MofcomBisSpider,
-    Refusal,
-    Walk,
-    doc_type,
-    parse_home_page,
-    read_query_data,
-    unit_payload,
-)
+from crawler.spiders.mofcom_bis import Column, MofcomBisSpider, doc_type, parse_home_page
 from monitors.config import load_config
 from monitors.errors import ParseError
 from tests.conftest import Dualwatch
@@ -153,9 +145,9 @@ def column(spider: MofcomBisSpider, name: str) -> Column:
 
 
 def api_entries(
-    site: Site, spider: MofcomBisSpider, walk: Walk, page_no: int, state: int
+    site: Site, spider: MofcomBisSpider, unit: Unit, page_no: int, state: int
 ) -> list[ListedNotice]:
-    url = spider.unit_request(walk, page_no).url
+    url = spider.unit_request(unit, page_no).url
     response = site.get(url, state)
     assert response.headers["Content-Type"] == "application/json; charset=UTF-8"
     payload = unit_payload(response.body.decode("utf-8"))
@@ -163,14 +155,16 @@ def api_entries(
     return parse_listing_fragment(payload, url)
 
 
-def gzj_walk(spider: MofcomBisSpider) -> Walk:
-    return Walk(column(spider, "规章及规范性文件"), spider.unit_params({"pageId": GZJ_PAGE_ID}))
+def gzj_unit(spider: MofcomBisSpider) -> Unit:
+    """规章及规范性文件 with its configured IDs (the spider has no store here)."""
+    return spider.column_unit(column(spider, "规章及规范性文件"))
 
 
-def qdml_walk(site: Site, spider: MofcomBisSpider, state: int) -> Walk:
-    """The 清单目录 walk with the IDs read from its column page, as the spider does."""
-    found = read_query_data(site.html(QDML_SHELL, state).text)
-    return Walk(column(spider, "清单目录"), spider.unit_params(found), discovered=True)
+def qdml_unit(site: Site, spider: MofcomBisSpider, state: int) -> Unit:
+    """The 清单目录 column with the IDs read from its column page, as the spider does."""
+    unit = spider.column_unit(column(spider, "清单目录"))
+    found = query_data_ids(site.html(QDML_SHELL, state).text)
+    return dataclasses.replace(unit, ids={**unit.ids, **found}, discovered=True)
 
 
 def home_entries(site: Site, state: int) -> list[ListedNotice]:
@@ -213,18 +207,18 @@ def test_replica_pages_headers_and_validators(site: Site) -> None:
 
 @pytest.mark.parametrize("page_no", [1, 2])
 def test_gzjgfxwj_api_page(site: Site, spider: MofcomBisSpider, page_no: int) -> None:
-    entries = api_entries(site, spider, gzj_walk(spider), page_no, state=2)
+    entries = api_entries(site, spider, gzj_unit(spider), page_no, state=2)
     check_golden(f"mofcom_bis_listing_gzjgfxwj_page{page_no}", listed(entries))
     assert len(entries) == (15 if page_no == 1 else 3)
     assert all(e.url.startswith(f"{BASE}/flzc/gzjgfxwj/art/") for e in entries)
     assert not any(e.title.endswith("…") for e in entries), "titles come from title="
-    assert api_entries(site, spider, gzj_walk(spider), page_no, state=3) == entries
+    assert api_entries(site, spider, gzj_unit(spider), page_no, state=3) == entries
 
 
 def test_qdml_api_page_with_discovered_page_id(site: Site, spider: MofcomBisSpider) -> None:
-    walk = qdml_walk(site, spider, state=2)
-    assert walk.params["pageId"] == QDML_PAGE_ID
-    entries = api_entries(site, spider, walk, 1, state=2)
+    unit = qdml_unit(site, spider, state=2)
+    assert unit.ids["pageId"] == QDML_PAGE_ID
+    entries = api_entries(site, spider, unit, 1, state=2)
     check_golden("mofcom_bis_listing_qdml", listed(entries))
     assert [e.url for e in entries if e.url in (GALLIUM, ANTIMONY)] == [ANTIMONY, GALLIUM]
     assert [e.listed_date for e in entries if e.url in (GALLIUM, ANTIMONY)] == [
@@ -234,7 +228,7 @@ def test_qdml_api_page_with_discovered_page_id(site: Site, spider: MofcomBisSpid
 
 
 def test_api_pages_carry_param_json_from_page_one(spider: MofcomBisSpider) -> None:
-    query = parse_qs(urlsplit(spider.unit_request(gzj_walk(spider), 1).url).query)
+    query = parse_qs(urlsplit(spider.unit_request(gzj_unit(spider), 1).url).query)
     assert query["paramJson"] == ['{"pageNo":1,"pageSize":15}']
     assert query["tagId"] == ["信息列表"] and query["parseType"] == ["bulidstatic"]
     assert query["webId"] == ["b28941ad4e064442856787562c9a4961"]
@@ -355,8 +349,8 @@ def test_unit_payload_refusals_and_layout_errors() -> None:
 
 
 def test_query_data_of_both_column_pages(site: Site) -> None:
-    assert read_query_data(site.html(GZJ_SHELL, 1).text)["pageId"] == GZJ_PAGE_ID
-    found = read_query_data(site.html(QDML_SHELL, 1).text)
+    assert query_data_ids(site.html(GZJ_SHELL, 1).text)["pageId"] == GZJ_PAGE_ID
+    found = query_data_ids(site.html(QDML_SHELL, 1).text)
     assert found == {
         "webId": "b28941ad4e064442856787562c9a4961",
         "pageId": QDML_PAGE_ID,
@@ -366,38 +360,53 @@ def test_query_data_of_both_column_pages(site: Site) -> None:
 
 
 def test_discovery_starts_the_qdml_walk(site: Site, spider: MofcomBisSpider) -> None:
-    qdml = column(spider, "清单目录")
-    assert qdml.page_id == "", "the config does not know this pageId"
-    (request,) = spider.discover_column(site.html(QDML_SHELL, 1), column=qdml, refused=None)
+    qdml = spider.column_unit(column(spider, "清单目录"))
+    assert qdml.ids["pageId"] == "" and not qdml.complete, "the config does not know it"
+    assert spider.start_unit(qdml).url == QDML_SHELL, "so the column page is read first"
+    (request,) = spider.read_column_page(site.html(QDML_SHELL, 1), unit=qdml, reason=None)
     assert spider.failures == []
     assert parse_qs(urlsplit(request.url).query)["pageId"] == [QDML_PAGE_ID]
-    assert request.cb_kwargs["walk"].discovered
+    assert request.cb_kwargs["unit"].discovered
+    assert request.cb_kwargs["unit"].section == "/qdml/index.html"
 
 
 def test_column_page_without_query_data_fails_loudly(spider: MofcomBisSpider) -> None:
     page = HtmlResponse(
         QDML_SHELL, body="<div id='信息列表'></div>".encode(), request=Request(QDML_SHELL)
     )
-    qdml = column(spider, "清单目录")
-    assert list(spider.discover_column(page, column=qdml, refused=None)) == []
+    qdml = spider.column_unit(column(spider, "清单目录"))
+    assert list(spider.read_column_page(page, unit=qdml, reason=None)) == []
     assert [(f["kind"], f["url"]) for f in spider.failures] == [("layout", QDML_SHELL)]
     assert "queryData" in spider.failures[0]["message"]
 
 
-def test_refused_ids_repeated_by_the_column_page_fall_back(
+def test_refused_ids_repeated_by_the_column_page_fail_the_column(
     site: Site, spider: MofcomBisSpider
 ) -> None:
-    walk = qdml_walk(site, spider, state=1)
-    requests = list(spider.discover_column(site.html(QDML_SHELL, 1), column=walk.column,
-                                           refused=walk))  # fmt: skip
-    assert requests == [] and spider.failures == []
-    assert spider.notes == [
-        "清单目录: listing API failed (it refused the IDs the column page names); "
-        "fell back to the home page's latest links"
+    unit = dataclasses.replace(qdml_unit(site, spider, state=1), discovered=False)
+    page = site.html(QDML_SHELL, 1)
+    requests = list(spider.read_column_page(page, unit=unit, reason="success:false, '栏目不存在'"))
+    assert requests == []
+    assert [(f["kind"], f["message"]) for f in spider.failures] == [
+        (
+            "listing",
+            "清单目录: the listing API is unusable (success:false, '栏目不存在'; the column page "
+            "names the same IDs); fell back to the home page's latest links",
+        )
     ]
     spider.baseline = True
-    list(spider.discover_column(site.html(QDML_SHELL, 1), column=walk.column, refused=walk))
-    assert [f["kind"] for f in spider.failures] == ["listing"], "a baseline cannot fall back"
+    list(spider.read_column_page(page, unit=unit, reason="HTTP 500"))
+    assert spider.failures[-1]["message"].endswith("a baseline needs the whole column")
+
+
+def test_api_http_errors_after_retries_read_the_column_page(spider: MofcomBisSpider) -> None:
+    request = spider.unit_request(gzj_unit(spider), 1)
+    assert 500 in request.meta["handle_httpstatus_list"]
+    answer = HtmlResponse(request.url, status=503, body=b"<h1>503</h1>", request=request)
+    (column_page,) = spider.parse_unit(answer, **request.cb_kwargs)
+    assert column_page.url == GZJ_SHELL
+    assert column_page.cb_kwargs["reason"] == "HTTP 503"
+    assert spider.failures == []
 
 
 GAGE_NO = "商务部 海关总署公告2023年第23号"
@@ -406,7 +415,7 @@ ORDER_NO = "商务部令2025年第5号"
 
 def unit_failure(spider: MofcomBisSpider, error: Exception | int) -> Failure:
     """A failed API request: an exception, or an HTTP status as Scrapy's HttpError."""
-    request = spider.unit_request(gzj_walk(spider), 1)
+    request = spider.unit_request(gzj_unit(spider), 1)
     if isinstance(error, int):
         error = HttpError(HtmlResponse(request.url, status=error, request=request), "status")
     failure = Failure(error)
@@ -416,15 +425,17 @@ def unit_failure(spider: MofcomBisSpider, error: Exception | int) -> Failure:
 
 @pytest.mark.parametrize(
     ("error", "kind"),
-    [(500, None), (404, None), (TimeoutError("timed out"), None), (403, "blocked"),
+    [(405, "listing"), (TimeoutError("timed out"), "listing"), (403, "blocked"),
      (429, "blocked"), (IgnoreRequest("robots.txt"), "ignored")],
 )  # fmt: skip
-def test_api_request_errors(spider: MofcomBisSpider, error: Exception | int, kind: str | None):
-    spider.on_unit_error(unit_failure(spider, error))
-    assert [f["kind"] for f in spider.failures] == ([kind] if kind else [])
-    assert len(spider.notes) == (0 if kind else 1)
-    if not kind:
-        assert spider.notes[0].startswith("规章及规范性文件: listing API failed (")
+def test_api_request_errors(spider: MofcomBisSpider, error: Exception | int, kind: str):
+    spider.on_api_error(unit_failure(spider, error))
+    assert [f["kind"] for f in spider.failures] == [kind]
+    if kind == "listing":
+        assert spider.failures[0]["message"].startswith(
+            "规章及规范性文件: the listing API failed ("
+        )
+        assert spider.failures[0]["message"].endswith("fell back to the home page's latest links")
 
 
 @pytest.mark.parametrize(
@@ -551,24 +562,27 @@ def check_research_items(dw: Dualwatch) -> None:
 
 
 @pytest.mark.parametrize("outage", ["refuse", "error500", "not-json"])
-def test_api_outage_falls_back_to_the_home_page(bis: Dualwatch, outage: str) -> None:
+def test_api_outage_falls_back_to_the_home_page_but_fails(bis: Dualwatch, outage: str) -> None:
     bis.run("crawl", SOURCE)
     bis.replica.set_state(2)
     set_api_outage(bis.replica, outage)
     bis.replica.reset_log()
-    result = bis.run("crawl", SOURCE)
+    result = bis.run("crawl", SOURCE, check=1)
     assert "fell back to the home page" in result.stderr
     with bis.store() as store:
         run = store.last_run(SOURCE)
-    assert run.outcome == "ok" and run.errors == 0
-    assert run.message.count("fell back to the home page") == 2  # both columns
-    assert "规章及规范性文件" in run.message and "清单目录" in run.message
+    assert run.outcome not in ("ok", "blocked"), "a column not listed is not an ok run"
+    assert [e["kind"] for e in run.error_log] == ["listing", "listing"]  # both columns
+    messages = " ".join(e["message"] for e in run.error_log)
+    assert messages.count("fell back to the home page") == 2
+    assert "规章及规范性文件" in messages and "清单目录" in messages
     # Every state-2 change is among the home page's latest links.
     assert detected(bis) == expected(2)
     paths = [path for _m, host, path, _s in bis.replica.requests() if host == AQYGZJ_HOST]
     assert "/" in paths
-    # A refusal has the configured IDs checked against the column page; an HTTP error not.
-    assert (GZJ_SHELL.removeprefix(BASE) in paths) == (outage != "error500")
+    # Every failure has the IDs checked against the column page first (5xx after retries).
+    assert GZJ_SHELL.removeprefix(BASE) in paths
+    assert "the column page names the same IDs" in messages
 
     set_api_outage(bis.replica, None)
     seen = last_change_id(bis)
@@ -582,10 +596,10 @@ def test_api_outage_falls_back_to_the_home_page(bis: Dualwatch, outage: str) -> 
 def test_baseline_does_not_fall_back(bis: Dualwatch) -> None:
     set_api_outage(bis.replica, "refuse")
     result = bis.run("crawl", SOURCE, check=1)
-    assert f"{SOURCE}: error" in result.stderr
+    assert f"{SOURCE}: failed" in result.stderr
     assert "a baseline needs the whole column" in result.stderr
     set_api_outage(bis.replica, None)
-    assert "ok (baseline)" in bis.run("crawl", SOURCE).stdout, "the next crawl is the baseline"
+    assert " ok" in bis.run("crawl", SOURCE).stdout, "the columns' baseline is read now"
     assert detected(bis) == NO_CHANGES
 
 
@@ -594,7 +608,7 @@ def test_broken_listing_fails_and_removes_nothing(bis: Dualwatch) -> None:
     before = stored(bis)
     bis.replica.set_fault("broken-listing", host=AQYGZJ_HOST)
     result = bis.run("crawl", SOURCE, check=1)
-    assert f"{SOURCE}: error" in result.stderr
+    assert f"{SOURCE}: failed" in result.stderr
     assert "txtList_01" in result.stderr and "home page has no" in result.stderr
     assert "fell back" not in result.stderr, "a layout change is not an outage"
     after = stored(bis)
@@ -602,7 +616,7 @@ def test_broken_listing_fails_and_removes_nothing(bis: Dualwatch) -> None:
     assert {row["status"] for row in after.values()} == {"active"}
     assert detected(bis) == NO_CHANGES
     with bis.store() as store:
-        assert store.last_run(SOURCE).outcome == "error"
+        assert store.last_run(SOURCE).outcome == "failed"
 
 
 def test_stale_page_id_is_read_again_from_the_column_page(bis: Dualwatch) -> None:
@@ -616,7 +630,7 @@ def test_stale_page_id_is_read_again_from_the_column_page(bis: Dualwatch) -> Non
     )
     result = bis.run("crawl", SOURCE)
     assert "ok (baseline)" in result.stdout
-    assert "规章及规范性文件: unit IDs in config are stale" in result.stderr
+    assert "规章及规范性文件: the config listing API IDs are stale" in result.stderr
     assert set(stored(bis)) == set(expected(1)["new"])
 
 

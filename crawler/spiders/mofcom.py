@@ -3,8 +3,9 @@
 The column page is a JavaScript shell; its articles come from
 ``/api-gateway/jpaas-publish-server/front/page/build/unit`` (GET, JSON with an HTML
 fragment, ``paramJson={"pageNo":N,"pageSize":15}`` for pages after the first). The API IDs
-are site internals kept in config; when the API refuses them, the spider reads the current
-IDs from the column page's ``queryData`` attribute and tries once more.
+are site internals: the configured ones are a hint, the ones that worked last are stored, and
+when the API refuses them the spider reads the current IDs from the column page's
+``queryData`` attribute and tries once more (:mod:`crawler.jpaas`).
 """
 
 from __future__ import annotations
@@ -12,38 +13,41 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from parsel import Selector
 from scrapy.http import Request, Response
 
 from crawler.items import ListedNotice
+from crawler.jpaas import API_KEYS, QUERY_DATA, JpaasSpider, Unit
 from crawler.selectors import select_first, select_many
-from crawler.spiders.base import DualwatchSpider, collect_attachments, guarded, strip_noise
+from crawler.spiders.base import collect_attachments, strip_noise
 from monitors.dates import find_date, parse_datetime_cst
 from monitors.docnumber import find_effective_date, parse_doc_number
 from monitors.errors import ParseError
+from monitors.metadata import lenient
 from monitors.models import FetchedNotice
 from monitors.normalize import collapse_whitespace, html_to_text
 
-API_KEYS = ("webId", "pageId", "tplSetId", "tagId")
-QUERY_DATA = re.compile(r"queryData=\"(\{[^\"]*\})\"")
+__all__ = ["API_KEYS", "QUERY_DATA", "MofcomSpider", "doc_type", "parse_listing_fragment"]
+
 HEADER_FIELD = re.compile(r"【(发布单位|发布文号|发文日期)】[\s:：]*([^\n【]*)")
 BODY_NOISE = "script, style, noscript, iframe, .art-fx, .share, .bdsharebuttonbox, .print"
 
 
-class MofcomSpider(DualwatchSpider):
+class MofcomSpider(JpaasSpider):
     """Announcements and orders listed under 政策发布 on www.mofcom.gov.cn."""
 
     name = "mofcom"
 
     async def start(self) -> Any:
-        """Start with the first listing page of the API."""
-        yield self.listing_request(1, self.api_params())
+        """Start with the first listing page of the API (or the column page)."""
+        yield self.start_unit(self.column_unit())
 
     def api_params(self) -> dict[str, str]:
-        """The jpaas unit parameters from config (IDs are site internals and may change)."""
+        """The jpaas unit parameters from config (IDs are a hint: see :mod:`crawler.jpaas`)."""
         return {
             "parseType": "bulidstatic",
             "webId": self.source.option("web_id"),
@@ -51,73 +55,46 @@ class MofcomSpider(DualwatchSpider):
             "pageType": "column",
             "tagId": self.source.options.get("tag_id", "分页列表"),
             "editType": "null",
-            "pageId": self.source.option("page_id"),
+            "pageId": self.source.options.get("page_id", ""),
         }
 
-    def listing_request(self, page_no: int, params: dict[str, str], discovered: bool = False):
-        """The API request for listing page ``page_no``."""
+    def column_unit(self) -> Unit:
+        """The 政策发布 column (``listing_url``) with its stored or configured IDs."""
+        section = urlsplit(self.source.listing_url).path or "/"
+        hint = {key: self.api_params()[key] for key in API_KEYS}
+        return self.unit(section, section, self.source.listing_url, hint)
+
+    def unit_request(self, unit: Unit, page_no: int, **context: Any) -> Request:
+        """The API request for page ``page_no`` of the column with ``unit``'s IDs."""
+        return self.listing_request(page_no, {**self.api_params(), **unit.ids}, unit)
+
+    def listing_request(
+        self, page_no: int, params: dict[str, str], unit: Unit | None = None
+    ) -> Request:
+        """The API request for listing page ``page_no`` (page 1 has no ``paramJson``)."""
         query = dict(params)
         if page_no > 1:
             page_size = int(self.source.options.get("page_size", 15))
             query["paramJson"] = json.dumps({"pageNo": page_no, "pageSize": page_size})
-        return Request(
-            f"{self.source.option('api_url')}?{urlencode(query)}",
-            callback=self.parse_listing,
-            errback=self.on_error,
-            headers={
-                "Accept": "application/json, text/javascript, */*; q=0.01",
-                "X-Requested-With": "XMLHttpRequest",
-                "Referer": self.source.listing_url,
-            },
-            cb_kwargs={"page_no": page_no, "params": params, "discovered": discovered},
-        )
+        if unit is None:
+            unit = replace(self.column_unit(), ids={key: params[key] for key in API_KEYS})
+        url = f"{self.source.option('api_url')}?{urlencode(query)}"
+        return self.api_request(url, unit, page_no, referer=self.source.listing_url)
 
-    @guarded("layout")
-    def parse_listing(
-        self, response: Response, page_no: int, params: dict[str, str], discovered: bool
+    def follow_unit(
+        self, response: Response, unit: Unit, page_no: int, fragment: str, **context: Any
     ) -> Iterator[Request]:
-        """Parse one API page and follow details (and the next page) incrementally."""
-        payload = self._api_payload(response)
-        if payload is None:
-            if discovered or page_no > 1:
-                raise ParseError("listing API refused the column IDs read from the column page")
-            yield Request(
-                self.source.listing_url, callback=self.discover_ids, errback=self.on_error
-            )
-            return
-        entries = parse_listing_fragment(payload, response.url)
+        """Follow details (and the next page) of one API page incrementally."""
+        entries = parse_listing_fragment(fragment, response.url)
         yield from self.follow_listing(
-            entries, page_no, lambda n: self.listing_request(n, params, discovered)
+            entries, page_no, lambda n: self.unit_request(unit, n), section=unit.section
         )
 
-    @guarded("layout")
-    def discover_ids(self, response: Response) -> Iterator[Request]:
-        """Read the unit IDs from the column page's ``queryData`` and retry the API once."""
-        match = QUERY_DATA.search(response.text)
-        if not match:
-            raise ParseError("listing API failed and the column page has no queryData")
-        found = json.loads(match.group(1).replace("'", '"'))
-        missing = [k for k in API_KEYS if not found.get(k)]
-        if missing:
-            raise ParseError(f"queryData lacks {', '.join(missing)}")
-        self.logger.warning("listing API IDs in config are stale; using %s", found)
-        params = {**self.api_params(), **{k: found[k] for k in API_KEYS}}
-        yield self.listing_request(1, params, discovered=True)
-
-    def _api_payload(self, response: Response) -> str | None:
-        try:
-            data = json.loads(response.text)
-        except json.JSONDecodeError as exc:
-            raise ParseError(f"listing API did not return JSON: {exc}") from None
-        if not isinstance(data, dict):
-            raise ParseError("listing API returned JSON that is not an object")
-        if not data.get("success"):
-            self.logger.warning("listing API refused: %s", data.get("message"))
-            return None
-        html = (data.get("data") or {}).get("html")
-        if not isinstance(html, str):
-            raise ParseError("listing API response has no data.html fragment")
-        return html
+    def discover_ids(
+        self, response: Response, unit: Unit | None = None, reason: str | None = None
+    ) -> Iterator[Request]:
+        """Read the unit IDs from the column page's ``queryData`` and ask the API (once)."""
+        return self.read_column_page(response, unit=unit or self.column_unit(), reason=reason)
 
     def extract_notice(self, response: Response, entry: ListedNotice) -> FetchedNotice:
         """Read title, dates, issuer, number, body and attachments of a detail page."""
@@ -129,7 +106,8 @@ class MofcomSpider(DualwatchSpider):
             or entry.title
         )
         pubdate = response.css('meta[name="PubDate"]::attr(content)').get()
-        published = parse_datetime_cst(pubdate).date() if pubdate else None
+        stamp = lenient(parse_datetime_cst, pubdate, what="PubDate", url=response.url)
+        published = stamp.date() if stamp else None
         published = published or find_date(header.get("发文日期", "")) or entry.listed_date
         number = parse_doc_number(header.get("发布文号", "")) or parse_doc_number(title)
         content = strip_noise(body, BODY_NOISE)

@@ -8,17 +8,17 @@ Every crawl reads three listings:
   (announcements, spokesperson Q&A under ``zhxx``, work news under ``gzdt``); links are the
   ``…/art/YYYY/art_<hex>.html`` anchors on the page's own host;
 * the jpaas **columns** named in the ``columns`` option (规章及规范性文件, 清单目录), through
-  the same unit API as www.mofcom.gov.cn (``tagId=信息列表``, ``paramJson`` on every page). A
-  column whose ``page_id`` is empty has its IDs read from the column page's ``queryData`` on
-  each crawl; a configured ``page_id`` that the API refuses is re-read from there once.
+  the same unit API as www.mofcom.gov.cn (``tagId=信息列表``, ``paramJson`` on every page). The
+  IDs heal themselves (:mod:`crawler.jpaas`): a column starts with the IDs that worked last
+  run, else the configured ones (a column whose ``page_id`` is empty starts by reading its
+  column page's ``queryData``); IDs the API refuses are read again from the column page once.
 
-When the API fails (``success:false``, not JSON, an HTTP or network error) an incremental run
-falls back to the home page's links for that column: the run stays ``ok``, logs a warning and
-records the note as the run's message. A baseline cannot fall back (it must see whole columns,
-or older notices would later alert as new), so there the failure fails the run. A fragment whose
-layout changed, a column page without ``queryData``, a home page without article links, and an
-API request that is blocked (403, 429, …) or never made (robots.txt, size cap) are always
-failures.
+When a column still cannot be listed (the API refuses the column page's IDs too, answers 5xx
+after the retries, is unreachable, or the column page has no usable ``queryData``), the home
+page's latest links still cover its newest items, but the run records a ``listing`` failure
+for the column (it is not ``ok``; a column in its baseline says it needs the whole column). A
+fragment whose layout changed, a home page without article links, and an API request that is
+blocked (403, 429, …) or never made (robots.txt, size cap) are failures too.
 
 Detail pages share www's structure (``div.art-con``, ``div.art-con-gonggao``), so
 :class:`MofcomBisSpider` reuses :meth:`MofcomSpider.extract_notice` and adds ``doc_type``.
@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import logging
 import re
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -44,21 +43,20 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler.accounting import ROLE_META, SECTION_META
 from crawler.items import ListedNotice, NoticeItem
+from crawler.jpaas import API_KEYS, API_PATH, Unit
 from crawler.spiders.base import BLOCK_STATUSES, guarded
-from crawler.spiders.mofcom import API_KEYS, QUERY_DATA, MofcomSpider, parse_listing_fragment
+from crawler.spiders.mofcom import MofcomSpider, parse_listing_fragment
 from monitors.dates import find_date
 from monitors.docnumber import parse_doc_number
 from monitors.errors import ConfigError, ParseError
-from monitors.models import FetchedNotice, KnownNotice, RunStats
+from monitors.models import FetchedNotice, KnownNotice
 from monitors.normalize import collapse_whitespace
 
 if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
-log = logging.getLogger("dualwatch.crawl")
-
-API_PATH = "/api-gateway/jpaas-publish-server/front/page/build/unit"
 ART_HREF = re.compile(r"/art/\d{4}/art_[a-f0-9]+\.html$")
 CANONICAL_SCHEME = "https"
 #: Doc types without a document number, by the column path of the detail URL.
@@ -76,34 +74,26 @@ class Column:
     page_id: str
 
 
-@dataclass(frozen=True)
-class Walk:
-    """One column's listing walk: its unit parameters and the newest date of its page 1."""
-
-    column: Column
-    params: Mapping[str, str]
-    discovered: bool = False
-    newest: date | None = None
-
-
 class MofcomBisSpider(MofcomSpider):
     """Announcements, Q&A and news of MOFCOM's export-control bureau (aqygzj.mofcom.gov.cn)."""
 
     name = "mofcom-bis"
+    default_tag_id = "信息列表"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.notes: list[str] = []
+        self.requested: set[str] = set()  # detail URLs requested this run
 
     async def start(self) -> Any:
         """Read the home page and the first page of every configured column."""
-        yield Request(self.source.listing_url, callback=self.parse_home, errback=self.on_error)
+        yield Request(
+            self.source.listing_url,
+            callback=self.parse_home,
+            errback=self.on_error,
+            meta={SECTION_META: self.home_section(), ROLE_META: "listing"},
+        )
         for column in self.columns():
-            if column.page_id:
-                params = self.unit_params({"pageId": column.page_id})
-                yield self.unit_request(Walk(column, params), 1)
-            else:
-                yield self.column_page_request(column)
+            yield self.start_unit(self.column_unit(column))
 
     # -- configuration ------------------------------------------------------------------------
 
@@ -116,6 +106,16 @@ class MofcomBisSpider(MofcomSpider):
             raise ConfigError(
                 f"source {self.source.name!r}: each of 'columns' needs a name and a path"
             ) from exc
+
+    def home_section(self) -> str:
+        """The home page's listing section (its path)."""
+        return urlsplit(self.source.listing_url).path or "/"
+
+    def column_unit(self, column: Column) -> Unit:
+        """``column`` with its stored IDs, else the configured ones (section: its path)."""
+        params = self.unit_params({"pageId": column.page_id})
+        hint = {key: params[key] for key in API_KEYS}
+        return self.unit(column.path, column.name, urljoin(self.base_url(), column.path), hint)
 
     def base_url(self) -> str:
         """Scheme and host of ``listing_url``: every request URL is built on it."""
@@ -167,74 +167,53 @@ class MofcomBisSpider(MofcomSpider):
             dataclasses.replace(e, url=self.canonical(e.url))
             for e in parse_home_page(response, self.source.hosts)
         ]
-        yield from self.follow(entries, 1, None, None)
+        yield from self.follow(entries, 1, None, None, section=self.home_section())
 
     # -- jpaas columns ------------------------------------------------------------------------
 
-    def column_page_request(self, column: Column, refused: Walk | None = None) -> Request:
-        """The column page, read for its ``queryData`` (``refused``: the walk the API refused)."""
-        return Request(
-            urljoin(self.base_url(), column.path),
-            callback=self.discover_column,
-            errback=self.on_error,
-            cb_kwargs={"column": column, "refused": refused},
-        )
-
-    def unit_request(self, walk: Walk, page_no: int) -> Request:
-        """The unit API request for page ``page_no`` of ``walk``'s column."""
+    def unit_request(
+        self, unit: Unit, page_no: int, newest: date | None = None, **context: Any
+    ) -> Request:
+        """The unit API request for page ``page_no`` of ``unit`` (``paramJson`` on every page;
+        ``newest``: the newest date of the column's page 1, for later pages)."""
         page_size = int(self.source.options.get("page_size", 15))
         paging = json.dumps({"pageNo": page_no, "pageSize": page_size}, separators=(",", ":"))
         api_url = urljoin(self.base_url(), self.source.options.get("api_path", API_PATH))
-        return Request(
-            f"{api_url}?{urlencode({**walk.params, 'paramJson': paging})}",
-            callback=self.parse_column,
-            errback=self.on_unit_error,
-            headers={
-                "Accept": "application/json, text/javascript, */*; q=0.01",
-                "X-Requested-With": "XMLHttpRequest",
-                "Referer": urljoin(self.base_url(), walk.column.path),
-            },
-            cb_kwargs={"walk": walk, "page_no": page_no},
+        params = {**self.unit_params({}), **unit.ids, "paramJson": paging}
+        return self.api_request(
+            f"{api_url}?{urlencode(params)}", unit, page_no, referer=unit.page_url, newest=newest
         )
 
-    @guarded("layout")
-    def discover_column(
-        self, response: Response, column: Column, refused: Walk | None
+    def follow_unit(
+        self,
+        response: Response,
+        unit: Unit,
+        page_no: int,
+        fragment: str,
+        newest: date | None = None,
+        **context: Any,
     ) -> Iterator[Request]:
-        """Read the unit IDs from the column page's ``queryData`` and start the column walk."""
-        params = self.unit_params(read_query_data(response.text))
-        if refused is not None and params == dict(refused.params):
-            self.fall_back(column, "it refused the IDs the column page names", response.url)
-            return
-        if refused is not None:
-            log.warning("%s: %s: unit IDs in config are stale", self.source.name, column.name)
-        yield self.unit_request(Walk(column, params, discovered=True), 1)
-
-    @guarded("layout")
-    def parse_column(self, response: Response, walk: Walk, page_no: int) -> Iterator[Request]:
-        """Parse one unit API page and follow details (and the next page) incrementally."""
-        payload = unit_payload(response.text)
-        if isinstance(payload, Refusal):
-            if page_no == 1 and not walk.discovered:
-                yield self.column_page_request(walk.column, refused=walk)
-            else:
-                self.fall_back(walk.column, payload.reason, response.url)
-            return
+        """Follow details (and the next page) of one unit API page incrementally."""
         entries = [
             dataclasses.replace(e, url=self.canonical(e.url))
-            for e in parse_listing_fragment(payload, response.url)
+            for e in parse_listing_fragment(fragment, response.url)
         ]
 
         def next_page(number: int) -> Request:
-            return self.unit_request(dataclasses.replace(walk, newest=self.newest_listed), number)
+            return self.unit_request(unit, number, newest=self.newest_listed)
 
-        yield from self.follow(entries, page_no, walk.newest, next_page)
+        yield from self.follow(entries, page_no, newest, next_page, section=unit.section)
 
-    def on_unit_error(self, failure: Failure) -> None:
-        """Errback of API requests: HTTP and network errors fall back to the home page.
+    def unit_failed(self, unit: Unit, message: str, url: str, page_no: int = 1) -> Iterator[Any]:
+        """The column cannot be listed: the home page covers its newest items, but it fails."""
+        self.fall_back(unit, message, url)
+        return iter(())
 
-        A block status (403, 429, …) and a request never made (robots.txt, size cap) fail the
-        run instead: they will not go away by themselves.
+    def on_api_error(self, failure: Failure) -> None:
+        """Errback of API requests: a network or HTTP error is the column's listing failure.
+
+        A block status (403, 429, …) and a request never made (robots.txt, size cap) are
+        recorded as such (they will not go away by themselves).
         """
         request = failure.request  # type: ignore[attr-defined]
         if failure.check(HttpError):  # before IgnoreRequest, its base class
@@ -248,17 +227,24 @@ class MofcomBisSpider(MofcomSpider):
             return
         else:
             reason = f"{failure.type.__name__}: {failure.value}"
-        self.fall_back(request.cb_kwargs["walk"].column, reason, request.url)
+        self.settle(request)  # handled here, not by on_error
+        unit = request.cb_kwargs["unit"]
+        self.fall_back(unit, f"the listing API failed ({reason})", request.url)
 
-    def fall_back(self, column: Column, reason: str, url: str) -> None:
-        """Note that ``column`` is covered by the home page this run (a failure in a baseline)."""
-        problem = f"{column.name}: listing API failed ({reason})"
-        if self.baseline:
-            self.fail("listing", url, f"{problem}; a baseline needs the whole column")
-            return
-        note = f"{problem}; fell back to the home page's latest links"
-        log.warning("%s: %s", self.source.name, note)
-        self.notes.append(note)
+    def fall_back(self, unit: Unit, message: str, url: str) -> None:
+        """Record that ``unit``'s column could not be listed this run (a ``listing`` failure);
+        the home page's latest links still cover its newest items."""
+        problem = f"{unit.name}: {message}"
+        if self.column_baseline(unit.section):
+            note = f"{problem}; a baseline needs the whole column"
+        else:
+            note = f"{problem}; fell back to the home page's latest links"
+        self.fail("listing", url, note, meta=unit.meta)
+
+    def column_baseline(self, section: str) -> bool:
+        """Whether ``section`` has never been read completely (its baseline is pending)."""
+        established = getattr(self, "established", None)
+        return self.baseline if established is None else section not in established
 
     def follow(
         self,
@@ -266,15 +252,25 @@ class MofcomBisSpider(MofcomSpider):
         page_no: int,
         newest: date | None,
         next_page: Callable[[int], Request] | None,
-    ) -> list[Request]:
+        *,
+        section: str,
+    ) -> list[Any]:
         """:meth:`follow_listing` with the revisit reference of this listing, computed at once.
 
         Several listings are walked concurrently; each page is evaluated in one step against
-        its own listing's newest date (page 1 sets it, later pages carry it).
+        its own listing's newest date (page 1 sets it, later pages carry it). A notice listed
+        both on the home page and in its column is requested once.
         """
         if page_no > 1:
             self.newest_listed = newest
-        return list(self.follow_listing(entries, page_no, next_page))
+        found = []
+        for item in self.follow_listing(entries, page_no, next_page, section=section):
+            if isinstance(item, Request) and item.callback == self.parse_detail:
+                if item.url in self.requested:
+                    continue  # listed on the home page and in its column: fetched once
+                self.requested.add(item.url)
+            found.append(item)
+        return found
 
     # -- detail pages and run bookkeeping ---------------------------------------------------
 
@@ -301,55 +297,6 @@ class MofcomBisSpider(MofcomSpider):
         if kind in NO_EFFECTIVE_DATE:
             metadata["effective"] = None
         return dataclasses.replace(notice, url=entry.url, metadata=metadata)
-
-    def end_run(self, outcome: str, stats: RunStats, message: str | None) -> None:
-        """Close the run; an ``ok`` run that fell back carries the notes as its message."""
-        if outcome == "ok" and message is None and self.notes:
-            message = "; ".join(self.notes)
-        super().end_run(outcome, stats, message)
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """The unit API answered, but without a listing (the reason is logged and noted)."""
-
-    reason: str
-
-
-def unit_payload(text: str) -> str | Refusal:
-    """The HTML fragment of a unit API answer, or a :class:`Refusal` when the API failed.
-
-    ``success:false``, a body that is not JSON or not a JSON object are refusals (the API is
-    down or refuses the IDs); ``success:true`` without ``data.html`` is a changed API and
-    raises ParseError.
-    """
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return Refusal("the answer is not JSON")
-    if not isinstance(data, dict):
-        return Refusal("the answer is not a JSON object")
-    if not data.get("success"):
-        return Refusal(f"success:false, {data.get('message')!r}")
-    html = (data.get("data") or {}).get("html")
-    if not isinstance(html, str):
-        raise ParseError("listing API response has no data.html fragment")
-    return html
-
-
-def read_query_data(page: str) -> dict[str, str]:
-    """The unit IDs in a column page's ``queryData`` attribute; ParseError when absent."""
-    match = QUERY_DATA.search(page)
-    if not match:
-        raise ParseError("the column page has no queryData: cannot find its listing IDs")
-    try:
-        found = json.loads(match.group(1).replace("'", '"'))
-    except json.JSONDecodeError as exc:
-        raise ParseError(f"queryData is not readable: {exc}") from None
-    missing = [k for k in API_KEYS if not found.get(k)]
-    if missing:
-        raise ParseError(f"queryData lacks {', '.join(missing)}")
-    return {k: str(found[k]) for k in API_KEYS}
 
 
 def parse_home_page(response: Response, hosts: tuple[str, ...]) -> list[ListedNotice]:

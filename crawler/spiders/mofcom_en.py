@@ -4,8 +4,10 @@ How the English column pages render is disputed (one scraper read the press-conf
 as static HTML, another saw a 68-character JavaScript shell), so each configured column is
 read by the first of these that works, and the run fails loudly when none does:
 
-1. the jpaas "unit" listing API (as on www), with the IDs from config;
-2. the same API with the IDs read from the column page's ``queryData`` attribute;
+1. the jpaas "unit" listing API (as on www), with the IDs that worked last run (stored), else
+   the configured ones (placeholders: only a hint; a column without ``page_id`` starts at 2);
+2. the same API with the IDs read from the column page's ``queryData`` attribute (they are
+   logged and stored for the next run: see :mod:`crawler.jpaas`);
 3. the links to ``<column>/art/<YYYY>/art_<hex>.html`` written statically in the column page.
 
 A fragment from the API whose structure changed is a layout error at once (never a reason to
@@ -29,9 +31,10 @@ from parsel import Selector
 from scrapy.http import Request, Response
 
 from crawler.items import ListedNotice
+from crawler.jpaas import API_KEYS, JpaasSpider, Unit
 from crawler.selectors import select_first
-from crawler.spiders.base import DualwatchSpider, collect_attachments, guarded, strip_noise
-from crawler.spiders.mofcom import API_KEYS, QUERY_DATA, parse_listing_fragment
+from crawler.spiders.base import collect_attachments, strip_noise
+from crawler.spiders.mofcom import parse_listing_fragment
 from monitors.config import SourceConfig
 from monitors.dates import parse_datetime_cst
 from monitors.docnumber import DocNumber
@@ -41,7 +44,8 @@ from monitors.docnumber_en import (
     parse_english_date,
     signature_date,
 )
-from monitors.errors import ConfigError, ParseError
+from monitors.errors import ConfigError
+from monitors.metadata import lenient
 from monitors.models import FetchedNotice
 from monitors.normalize import collapse_whitespace, html_to_text
 
@@ -52,7 +56,6 @@ __all__ = [
     "listing_has_more",
     "pagination",
     "parse_static_links",
-    "query_data_ids",
 ]
 
 BODY_NOISE = "script, style, noscript, iframe, .art-fx, .share, .bdsharebuttonbox, .print"
@@ -99,7 +102,7 @@ def _column(source: SourceConfig, index: int, table: Any) -> Column:
     where = f"source {source.name!r}: columns[{index}]"
     if not isinstance(table, Mapping):
         raise ConfigError(f"{where} must be a table")
-    missing = [key for key in ("name", "listing_url", "page_id") if not table.get(key)]
+    missing = [key for key in ("name", "listing_url") if not table.get(key)]
     if missing:
         raise ConfigError(f"{where} lacks {', '.join(missing)}")
     if (urlsplit(table["listing_url"]).hostname or "").lower() not in source.hosts:
@@ -108,21 +111,8 @@ def _column(source: SourceConfig, index: int, table: Any) -> Column:
     if doc_type not in DOC_TYPES:
         raise ConfigError(f"{where}: doc_type must be one of {', '.join(DOC_TYPES)}")
     numbered = table.get("numbered", doc_type in ("announcement", "order"))
-    return Column(table["name"], table["listing_url"], table["page_id"], doc_type, bool(numbered))
-
-
-def query_data_ids(html: str) -> dict[str, str] | None:
-    """The unit IDs in a column page's ``queryData`` attribute, or None when unusable."""
-    match = QUERY_DATA.search(html)
-    if not match:
-        return None
-    try:
-        found = json.loads(match.group(1).replace("'", '"'))
-    except json.JSONDecodeError:
-        return None
-    if not isinstance(found, dict) or not all(found.get(key) for key in API_KEYS):
-        return None
-    return {key: str(found[key]) for key in API_KEYS}
+    page_id = str(table.get("page_id") or "")
+    return Column(table["name"], table["listing_url"], page_id, doc_type, bool(numbered))
 
 
 def pagination(fragment: str) -> tuple[int, int] | None:
@@ -183,7 +173,7 @@ def english_header(page: Response | Selector) -> dict[str, str]:
 # -- the spider ------------------------------------------------------------------------------
 
 
-class MofcomEnSpider(DualwatchSpider):
+class MofcomEnSpider(JpaasSpider):
     """Announcements, orders and press conferences on english.mofcom.gov.cn."""
 
     name = "mofcom-en"
@@ -203,10 +193,10 @@ class MofcomEnSpider(DualwatchSpider):
     async def start(self) -> Any:
         """Ask the listing API for the first page of every column."""
         for column in self.columns:
-            yield self.listing_request(column, 1, self.api_params(column))
+            yield self.start_unit(self.column_unit(column))
 
     def api_params(self, column: Column) -> dict[str, str]:
-        """The jpaas unit parameters of ``column`` from config (site internals; may change)."""
+        """The jpaas unit parameters of ``column`` from config (a hint: the IDs may change)."""
         return {
             "parseType": "bulidstatic",
             "webId": self.source.option("web_id"),
@@ -217,110 +207,70 @@ class MofcomEnSpider(DualwatchSpider):
             "pageId": column.page_id,
         }
 
-    def listing_request(
-        self,
-        column: Column,
-        page_no: int,
-        params: dict[str, str],
-        discovered: bool = False,
-        static: tuple[ListedNotice, ...] = (),
-        page_size: int | None = None,
+    def column_unit(self, column: Column) -> Unit:
+        """``column`` with its stored IDs, else the configured ones (section: its path)."""
+        params = self.api_params(column)
+        section = urlsplit(column.listing_url).path or "/"
+        hint = {key: params[key] for key in API_KEYS}
+        return self.unit(section, column.name, column.listing_url, hint)
+
+    def column_of(self, unit: Unit) -> Column:
+        """The configured column ``unit`` walks."""
+        return next(c for c in self.columns if c.name == unit.name)
+
+    def unit_request(
+        self, unit: Unit, page_no: int, page_size: int | None = None, **context: Any
     ) -> Request:
-        """The API request for listing page ``page_no`` of ``column``.
+        """The API request for listing page ``page_no`` of ``unit``'s column.
 
         Page 1 goes without paging parameters (as the site's script asks for it); later pages
         ask for ``page_size`` rows, the size page 1 came in, so no entry is skipped.
         """
-        query = dict(params)
+        column = self.column_of(unit)
+        query = {**self.api_params(column), **unit.ids}
         if page_no > 1:
             size = page_size or int(self.source.options.get("page_size", 15))
             query["paramJson"] = json.dumps({"pageNo": page_no, "pageSize": size})
-        return Request(
-            f"{self.source.option('api_url')}?{urlencode(query)}",
-            callback=self.parse_listing,
-            errback=self.on_error,
-            headers={
-                "Accept": "application/json, text/javascript, */*; q=0.01",
-                "X-Requested-With": "XMLHttpRequest",
-                "Referer": column.listing_url,
-            },
-            cb_kwargs={
-                "column": column,
-                "page_no": page_no,
-                "params": params,
-                "discovered": discovered,
-                "static": static,
-            },
-            meta={"handle_httpstatus_list": [404]},
-        )
+        url = f"{self.source.option('api_url')}?{urlencode(query)}"
+        return self.api_request(url, unit, page_no, referer=column.listing_url)
 
-    @guarded("layout")
-    def parse_listing(
-        self,
-        response: Response,
-        column: Column,
-        page_no: int,
-        params: dict[str, str],
-        discovered: bool,
-        static: tuple[ListedNotice, ...],
+    def follow_unit(
+        self, response: Response, unit: Unit, page_no: int, fragment: str, **context: Any
     ) -> Iterator[Request]:
-        """Follow one API page; when the API is unusable, try the column page instead."""
-        payload = self._api_payload(response, column)
-        if payload is not None:
-            entries = parse_listing_fragment(payload, response.url)
-            paging = pagination(payload)
-            size = paging[0] if paging else None
-            yield from self._follow(
-                column,
-                entries,
-                page_no,
-                (lambda n: self.listing_request(column, n, params, discovered, (), size))
-                if listing_has_more(payload, page_no)
-                else None,
-            )
-        elif page_no > 1:
-            raise ParseError(f"{column.name}: the listing API stopped answering at page {page_no}")
-        elif discovered:
-            yield from self._static_fallback(column, static, "it also refused the queryData IDs")
-        else:
-            yield Request(
-                column.listing_url,
-                callback=self.parse_column,
-                errback=self.on_error,
-                cb_kwargs={"column": column, "tried": params},
-            )
+        """Follow one API page (and ask for the next in the size this one came in)."""
+        column = self.column_of(unit)
+        entries = parse_listing_fragment(fragment, response.url)
+        paging = pagination(fragment)
+        size = paging[0] if paging else None
 
-    @guarded("layout")
-    def parse_column(
-        self, response: Response, column: Column, tried: dict[str, str]
-    ) -> Iterator[Request]:
-        """Retry the API with the column page's queryData IDs, else use its static links."""
-        static = tuple(parse_static_links(response, column.directory))
-        found = query_data_ids(response.text)
-        if found and any(found[key] != tried.get(key) for key in API_KEYS):
-            self.logger.warning(
-                "%s: listing API IDs in config are stale; using %s", column.name, found
-            )
-            yield self.listing_request(column, 1, {**tried, **found}, True, static)
+        def next_page(number: int) -> Request:
+            return self.unit_request(unit, number, page_size=size)
+
+        more = listing_has_more(fragment, page_no)
+        yield from self._follow(column, entries, page_no, next_page if more else None, unit)
+
+    def static_links(self, unit: Unit, response: Response) -> tuple[ListedNotice, ...]:
+        """The column page's static links to its detail pages (the last resort)."""
+        return tuple(parse_static_links(response, self.column_of(unit).directory))
+
+    def unit_failed(self, unit: Unit, message: str, url: str, page_no: int = 1) -> Iterator[Any]:
+        """The API is unusable for the column: read its static links, else fail."""
+        column = self.column_of(unit)
+        if page_no > 1:
+            self.fail("listing", url, f"{column.name}: {message}", meta=unit.meta)
             return
-        reason = "queryData names the same IDs" if found else "the column page has no queryData"
-        yield from self._static_fallback(column, static, reason)
-
-    def _static_fallback(
-        self, column: Column, static: tuple[ListedNotice, ...], reason: str
-    ) -> Iterator[Request]:
-        if not static:
-            raise ParseError(
-                f"{column.name}: the listing API is unusable ({reason}) and the column page "
-                f"links to no {column.directory}art/ pages: the layout may have changed"
-            )
+        if not unit.static:
+            nothing = f"the column page links to no {column.directory}art/ pages"
+            problem = f"{message} and {nothing}: the layout may have changed"
+            self.fail("listing", url, f"{column.name}: {problem}", meta=unit.meta)
+            return
         self.logger.warning(
-            "%s: listing API unusable (%s); reading %d static links from the column page",
+            "%s: %s; reading %d static links from the column page",
             column.name,
-            reason,
-            len(static),
+            message,
+            len(unit.static),
         )
-        yield from self._follow(column, list(static), 1, None)
+        yield from self._follow(column, list(unit.static), 1, None, unit)
 
     def _follow(
         self,
@@ -328,32 +278,12 @@ class MofcomEnSpider(DualwatchSpider):
         entries: list[ListedNotice],
         page_no: int,
         next_page: Callable[[int], Request] | None,
+        unit: Unit,
     ) -> Iterator[Request]:
         """``follow_listing`` evaluated at once, so each column's newest date stays its own."""
         for entry in entries:
             self._listed_in.setdefault(entry.url, column)
-        yield from list(self.follow_listing(entries, page_no, next_page))
-
-    def _api_payload(self, response: Response, column: Column) -> str | None:
-        """The fragment of a successful API answer; None when the API refused or is absent."""
-        if response.status == 404:
-            self.logger.warning("%s: listing API answers HTTP 404", column.name)
-            return None
-        try:
-            data = json.loads(response.text)
-        except json.JSONDecodeError:
-            self.logger.warning("%s: listing API did not answer JSON", column.name)
-            return None
-        if not isinstance(data, dict):
-            raise ParseError("listing API returned JSON that is not an object")
-        if not data.get("success"):
-            self.logger.warning("%s: listing API refused: %s", column.name, data.get("message"))
-            return None
-        inner = data.get("data")
-        html = inner.get("html") if isinstance(inner, dict) else None
-        if not isinstance(html, str):
-            raise ParseError("listing API response has no data.html fragment")
-        return html
+        yield from list(self.follow_listing(entries, page_no, next_page, section=unit.section))
 
     # -- detail pages ---------------------------------------------------------------------
 
@@ -409,8 +339,8 @@ class MofcomEnSpider(DualwatchSpider):
     ) -> date | None:
         """When the English page went up: PubDate meta, shown date, issue date or listing."""
         pubdate = response.css('meta[name="PubDate"]::attr(content)').get()
-        if pubdate:
-            return parse_datetime_cst(pubdate).date()
+        if stamp := lenient(parse_datetime_cst, pubdate, what="PubDate", url=response.url):
+            return stamp.date()
         shown = " ".join(response.css("div.art-info span.time ::text").getall())
         return (
             parse_english_date(shown) or parse_english_date(header.get("date", ""))

@@ -9,7 +9,9 @@ the unit listing API, detail pages and attachments.
   ``queryData`` names the unit API IDs. The 清单目录 pageId (:data:`QDML_PAGE_ID`) is
   invented: it is published nowhere else, a client has to read it from the shell.
 * The unit API (GET, any page including page 1 may carry ``paramJson``) answers both columns
-  by ``pageId``; unknown IDs give HTTP 200 with ``success:false`` (栏目不存在).
+  by ``pageId``; unknown IDs give HTTP 200 with ``success:false`` (栏目不存在). The jpaas
+  switches of :mod:`tests.replica.jpaas` (``site.jpaas``: unknown-ID answers, escaped or
+  missing ``queryData``, rotated pageIds, ``data`` not an object) apply here too.
 * HTML goes out as ``text/html`` without a charset; robots.txt answers 404.
 
 Faults: ``broken-listing`` switches the API fragment to another layout and the home page to
@@ -22,21 +24,17 @@ the site has an in-process switch, :func:`set_api_outage` (tests only; no contro
 
 from __future__ import annotations
 
-import json
-import random
-import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
-from markupsafe import Markup
-
 from tests.replica.content import aqygzj as content
+from tests.replica.jpaas import UNIT_API, JpaasUnits, parse_paging, query_param
 from tests.replica.model import MofcomNotice, Page
 from tests.replica.noise import Noise
 from tests.replica.protocol import Request
 from tests.replica.render import render, tiny_pdf
-from tests.replica.sites.mofcom import issued_text, list_item, parse_paging, query_param
+from tests.replica.sites.mofcom import issued_text, list_item
 from tests.replica.timeline import CST, state_info
 
 if TYPE_CHECKING:
@@ -45,9 +43,7 @@ if TYPE_CHECKING:
 AQYGZJ_HOST = "aqygzj.mofcom.gov.cn"
 BASE_URL = f"https://{AQYGZJ_HOST}"
 HTML = "text/html"
-JSON = "application/json; charset=UTF-8"
 PDF = "application/pdf"
-UNIT_API = "/api-gateway/jpaas-publish-server/front/page/build/unit"
 WEB_ID = "b28941ad4e064442856787562c9a4961"
 TPL_SET_ID = "DDBav9QvwJVbs9iznQVmO"
 TAG_ID = "信息列表"
@@ -81,14 +77,6 @@ class Column:
         """``/<key>/`` and ``/<key>/index.html``."""
         return (f"/{self.key}/", f"/{self.key}/index.html")
 
-    @property
-    def query_data(self) -> str:
-        """The shell's ``queryData`` attribute value (single quotes, as on the site)."""
-        return (
-            f"{{'webId':'{WEB_ID}','pageId':'{self.page_id}','tplSetId':'{TPL_SET_ID}',"
-            f"'pageType':'column','tagId':'{TAG_ID}','editType':'null'}}"
-        )
-
 
 COLUMNS = (
     Column(content.GZJ, content.COLUMN_NAMES[content.GZJ], GZJ_PAGE_ID),
@@ -108,15 +96,17 @@ class AqygzjSite:
         self._by_path = {n.path: n for n in self.notices}
         self._attachments = {a.path: n for n in self.notices for a in n.attachments}
         self._shells = {path: column for column in COLUMNS for path in column.shell_paths}
-        self._by_page_id = {column.page_id: column for column in COLUMNS}
+        self._by_key = {column.key: column for column in COLUMNS}
         self._pages: dict[tuple[int, bool, str], Page] = {}
-        self._trace = random.Random("dualwatch-replica|aqygzj-trace")
-        self._trace_lock = threading.Lock()
+        page_ids = {column.key: column.page_id for column in COLUMNS}
+        self.jpaas = JpaasUnits(AQYGZJ_HOST, WEB_ID, TPL_SET_ID, TAG_ID, page_ids)
 
     def respond(self, request: Request, state: int, broken: bool) -> Page:
         """The page for the request; ``broken`` switches the listings to other layouts."""
         if request.path == UNIT_API:
             return self._api(parse_qs(request.query), state, broken)
+        if request.path in self._shells:
+            return self._shell(self._shells[request.path], state)
         key = (state, broken, request.path)
         page = self._pages.get(key)
         if page is None:
@@ -150,9 +140,6 @@ class AqygzjSite:
     def _route(self, path: str, state: int, broken: bool) -> Page:
         if path in HOME_PATHS:
             return self._home(state, broken)
-        column = self._shells.get(path)
-        if column is not None:
-            return self._shell(column, state)
         notice = self._by_path.get(path)
         if notice is not None and notice.served_at(state):
             return self._detail(notice, state)
@@ -189,7 +176,7 @@ class AqygzjSite:
         body = render(
             "bis_column.html",
             column=column,
-            query_data=Markup(column.query_data),  # single quotes, as on the site
+            query_data=self.jpaas.query_data(column.key),  # single quotes, as on the site
             noise_token=noise.token(4),
             today=f"{generated:%Y年%m月%d日}",
             generated=f"{generated:%Y-%m-%d %H:%M:%S}",
@@ -199,13 +186,14 @@ class AqygzjSite:
     def _api(self, params: dict[str, list[str]], state: int, broken: bool) -> Page:
         if self.api_outage is not None:
             return self._outage(self.api_outage)
-        column = self._by_page_id.get(query_param(params, "pageId"))
-        if query_param(params, "webId") != WEB_ID or column is None:
-            return self._envelope(False, "500", "栏目不存在", None)
+        key = self.jpaas.column(params)
+        if key is None:
+            return self.jpaas.unknown()
+        column = self._by_key[key]
         try:
             page_no, page_size = parse_paging(query_param(params, "paramJson"))
         except ValueError:
-            return self._envelope(False, "500", "参数错误", None)
+            return self.jpaas.envelope(False, "500", "参数错误", None)
         listed = self.column_listing(column.key, state)
         start = (page_no - 1) * page_size
         body = render(
@@ -215,31 +203,14 @@ class AqygzjSite:
             count=len(listed),
             page_no=page_no,
         )
-        html = body.decode("utf-8").strip()
-        return self._envelope(True, "200", "操作成功", {"html": html})
+        return self.jpaas.listing(body.decode("utf-8").strip())
 
     def _outage(self, mode: str) -> Page:
         if mode == "refuse":
-            return self._envelope(False, "500", "系统繁忙，请稍后再试", None)
+            return self.jpaas.envelope(False, "500", "系统繁忙，请稍后再试", None)
         if mode == "error500":
             return Page(500, "text/html; charset=UTF-8", render("fault_500.html"))
         return Page(200, HTML, render("bis_gateway_error.html"))
-
-    def _envelope(
-        self, success: bool, code: str, message: str, data: dict[str, str] | None
-    ) -> Page:
-        with self._trace_lock:
-            trace_id = f"{self._trace.getrandbits(128):032x}"
-        envelope = {
-            "roles": None,
-            "permissions": None,
-            "success": success,
-            "message": message,
-            "code": code,
-            "data": data,
-            "traceId": trace_id,
-        }
-        return Page(200, JSON, json.dumps(envelope, ensure_ascii=False).encode("utf-8"))
 
     def _detail(self, notice: MofcomNotice, state: int) -> Page:
         noise = Noise(state, notice.path)

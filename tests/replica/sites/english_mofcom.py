@@ -4,46 +4,42 @@ The English site runs on the same Hanweb jpaas CMS as www (research notes, secti
 column pages of Announcements & Orders and Press Conference are JavaScript shells whose
 ``queryData`` names the listing unit, and the articles come from
 ``/api-gateway/jpaas-publish-server/front/page/build/unit`` on this host. The webId, tplSetId
-and pageIds are invented for the replica (the real ones are unknown). The press-conference
-index additionally carries static links to its latest transcripts (one scraper read it
-statically), so a spider's static fallback can be exercised. HTML goes out without a charset,
-as on www. Pages are rendered once per state and cached; the API envelope is rebuilt per
-request (its ``traceId`` is random).
+and pageIds are invented for the replica (the real ones are unknown) and deliberately differ
+from the placeholders in ``config/dualwatch.toml``: a crawl with the shipped config is refused
+(HTTP 400 by default, as the live API answers unknown IDs; ``jpaas.unknown_ids`` switches it
+to ``success:false``) and must read the IDs from the column pages' ``queryData``, as it would
+live. The press-conference index additionally carries static links to its latest transcripts
+(one scraper read it statically), so a spider's static fallback can be exercised. HTML goes
+out without a charset, as on www. Pages are rendered once per state and cached (column pages
+are not: they follow the jpaas switches of :mod:`tests.replica.jpaas`); the API envelope is
+rebuilt per request (its ``traceId`` is random).
 """
 
 from __future__ import annotations
 
-import json
-import random
-import threading
 from datetime import date, datetime
 from urllib.parse import parse_qs
 
-from markupsafe import Markup
-
 from tests.replica.content import english_mofcom as content
 from tests.replica.content.english_mofcom import ANNOUNCEMENTS, PRESS, EnglishNotice
+from tests.replica.jpaas import UNIT_API, JpaasUnits, parse_paging, query_param
 from tests.replica.model import Page
 from tests.replica.noise import Noise
 from tests.replica.protocol import Request
 from tests.replica.render import render, tiny_pdf
-from tests.replica.sites.mofcom import parse_paging, query_param
 from tests.replica.timeline import CST, state_info
 
 HOST = "english.mofcom.gov.cn"
 HTML = "text/html"
-JSON = "application/json; charset=UTF-8"
 PDF = "application/pdf"
-UNIT_API = "/api-gateway/jpaas-publish-server/front/page/build/unit"
-WEB_ID = "d5cf871cb974f7e85f67361886428fa4"
-TPL_SET_ID = "026df99b1a8b7a191e336fc87cfcdf7f"
+#: The site's own IDs (invented; NOT the config's placeholders, see the module docstring).
+WEB_ID = "bbe1de855885e573cd21efd022dd418a"
+TPL_SET_ID = "f148130ad2122e47acc7133f8622bbe4"
 PAGE_IDS = {
-    ANNOUNCEMENTS: "0e6e11a2502c949f2663ea94d75f9b3d",
-    PRESS: "0edfcae7270b6eab93b3d658658e95bf",
+    ANNOUNCEMENTS: "96e9df676e1bfd6a69e9b7004f300a1c",
+    PRESS: "46673d33eefe7aa7061d44ba372df5b0",
 }
 TAG_ID = "分页列表"
-PAGE_SIZE = 15
-MAX_PAGE_SIZE = 100
 SHORT_TITLE = 60
 STATIC_LINKS = 10
 COLUMN_TITLES = {ANNOUNCEMENTS: "Announcements & Orders", PRESS: "Press Conference"}
@@ -52,14 +48,6 @@ COLUMN_PATHS = {
     for column in (ANNOUNCEMENTS, PRESS)
     for path in (f"/{column}/", f"/{column}/index.html")
 }
-
-
-def query_data(column: str) -> str:
-    """The column page's ``queryData`` attribute (single quotes, as on the Chinese site)."""
-    return (
-        f"{{'webId':'{WEB_ID}','pageId':'{PAGE_IDS[column]}','tplSetId':'{TPL_SET_ID}',"
-        f"'pageType':'column','tagId':'{TAG_ID}','editType':'null'}}"
-    )
 
 
 class EnglishMofcomSite:
@@ -74,13 +62,16 @@ class EnglishMofcomSite:
         self._attachments = {a.path: n for n in self.notices for a in n.attachments}
         self._pages: dict[tuple[int, str], Page] = {}
         self._fragments: dict[tuple[int, bool, str, int, int], str] = {}
-        self._trace = random.Random("dualwatch-replica|english-mofcom-trace")
-        self._trace_lock = threading.Lock()
+        self.jpaas = JpaasUnits(
+            HOST, WEB_ID, TPL_SET_ID, TAG_ID, dict(PAGE_IDS), default_unknown_ids="http-400"
+        )
 
     def respond(self, request: Request, state: int, broken: bool) -> Page:
         """The page for the request; ``broken`` switches the API fragment to another layout."""
         if request.path == UNIT_API:
             return self._api(parse_qs(request.query), state, broken)
+        if request.path in COLUMN_PATHS:
+            return self._column(COLUMN_PATHS[request.path], state)
         key = (state, request.path)
         page = self._pages.get(key)
         if page is None:
@@ -96,9 +87,6 @@ class EnglishMofcomSite:
         return [n for n in self.notices if n.column == column and n.listed_at(state)]
 
     def _route(self, path: str, state: int) -> Page:
-        column = COLUMN_PATHS.get(path)
-        if column is not None:
-            return self._column(column, state)
         notice = self._by_path.get(path)
         if notice is not None and notice.served_at(state):
             return self._detail(notice, state)
@@ -115,7 +103,7 @@ class EnglishMofcomSite:
         body = render(
             "en_column.html",
             column_title=COLUMN_TITLES[column],
-            query_data=Markup(query_data(column)),  # single quotes, as on the site
+            query_data=self.jpaas.query_data(column),  # single quotes, as on the site
             static_items=static if column == PRESS else [],
             noise_token=noise.token(4),
             today=f"{generated:%B} {generated.day}, {generated.year}",
@@ -124,32 +112,14 @@ class EnglishMofcomSite:
         return Page(200, HTML, body)
 
     def _api(self, params: dict[str, list[str]], state: int, broken: bool) -> Page:
-        columns = {page_id: column for column, page_id in PAGE_IDS.items()}
-        column = columns.get(query_param(params, "pageId"))
-        if query_param(params, "webId") != WEB_ID or column is None:
-            return self._envelope(False, "500", "栏目不存在", None)
+        column = self.jpaas.column(params)
+        if column is None:
+            return self.jpaas.unknown()
         try:
             page_no, page_size = parse_paging(query_param(params, "paramJson"))
         except ValueError:
-            return self._envelope(False, "500", "参数错误", None)
-        html = self._fragment(state, broken, column, page_no, page_size)
-        return self._envelope(True, "200", "操作成功", {"html": html})
-
-    def _envelope(
-        self, success: bool, code: str, message: str, data: dict[str, str] | None
-    ) -> Page:
-        with self._trace_lock:
-            trace_id = f"{self._trace.getrandbits(128):032x}"
-        envelope = {
-            "roles": None,
-            "permissions": None,
-            "success": success,
-            "message": message,
-            "code": code,
-            "data": data,
-            "traceId": trace_id,
-        }
-        return Page(200, JSON, json.dumps(envelope, ensure_ascii=False).encode("utf-8"))
+            return self.jpaas.envelope(False, "500", "参数错误", None)
+        return self.jpaas.listing(self._fragment(state, broken, column, page_no, page_size))
 
     def _fragment(self, state: int, broken: bool, column: str, page_no: int, size: int) -> str:
         key = (state, broken, column, page_no, size)

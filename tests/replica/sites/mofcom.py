@@ -1,21 +1,19 @@
 """www.mofcom.gov.cn: the jpaas column shell, the listing API, detail pages and attachments.
 
 HTML goes out as ``Content-Type: text/html`` with no charset and no ``<meta charset>``, as the
-real servers do. Pages are rendered once per state and cached; the API envelope is rebuilt per
-request because its ``traceId`` is random.
+real servers do. Pages are rendered once per state and cached (the column page is not: its
+``queryData`` follows the jpaas switches); the API envelope is rebuilt per request because its
+``traceId`` is random. The API and its switches (unknown IDs, escaped ``queryData``, a rotated
+``pageId``, ``data`` that is not an object) live in :mod:`tests.replica.jpaas` (``site.jpaas``).
 """
 
 from __future__ import annotations
 
-import json
-import random
-import threading
 from datetime import datetime
 from urllib.parse import parse_qs
 
-from markupsafe import Markup
-
 from tests.replica.content import mofcom as content
+from tests.replica.jpaas import UNIT_API, JpaasUnits, parse_paging, query_param
 from tests.replica.model import MofcomNotice, Page
 from tests.replica.noise import Noise
 from tests.replica.protocol import Request
@@ -23,21 +21,16 @@ from tests.replica.render import render, tiny_pdf
 from tests.replica.timeline import CST, MOFCOM_HOST, state_info
 
 HTML = "text/html"
-JSON = "application/json; charset=UTF-8"
 PDF = "application/pdf"
-UNIT_API = "/api-gateway/jpaas-publish-server/front/page/build/unit"
+COLUMN = "zcfb"
 COLUMN_PATHS = ("/zwgk/zcfb/", "/zwgk/zcfb/index.html")
 WEB_ID = "8f43c7ad3afc411fb56f281724b73708"
 PAGE_ID = "fc8bdff48fa345a48b651c1285b70b8f"
 TPL_SET_ID = "52551ea0e2c14bca8c84792f7aa37ead"
 TAG_ID = "分页列表"
-PAGE_SIZE = 15
-MAX_PAGE_SIZE = 100
 SHORT_TITLE = 20
-QUERY_DATA = (
-    f"{{'webId':'{WEB_ID}','pageId':'{PAGE_ID}','tplSetId':'{TPL_SET_ID}',"
-    f"'pageType':'column','tagId':'{TAG_ID}','editType':'null'}}"
-)
+
+__all__ = ["UNIT_API", "MofcomSite", "parse_paging", "query_param"]
 
 
 class MofcomSite:
@@ -53,14 +46,15 @@ class MofcomSite:
         self._attachments = {a.path: n for n in self.notices for a in n.attachments}
         self._pages: dict[tuple[int, str], Page] = {}
         self._fragments: dict[tuple[int, bool, int, int], str] = {}
-        self._trace = random.Random("dualwatch-replica|mofcom-trace")
-        self._trace_lock = threading.Lock()
+        self.jpaas = JpaasUnits(MOFCOM_HOST, WEB_ID, TPL_SET_ID, TAG_ID, {COLUMN: PAGE_ID})
 
     def respond(self, request: Request, state: int, broken: bool) -> Page:
         """The page for the request; ``broken`` switches the listing to another layout."""
         path, query = request.path, request.query
         if path == UNIT_API:
             return self._api(parse_qs(query), state, broken)
+        if path in COLUMN_PATHS:
+            return self._column(state)
         key = (state, path)
         page = self._pages.get(key)
         if page is None:
@@ -76,8 +70,6 @@ class MofcomSite:
         return [n for n in self.notices if n.listed_at(state)]
 
     def _route(self, path: str, state: int) -> Page:
-        if path in COLUMN_PATHS:
-            return self._column(state)
         notice = self._by_path.get(path)
         if notice is not None and notice.served_at(state):
             return self._detail(notice, state)
@@ -94,7 +86,7 @@ class MofcomSite:
         generated = noise.stamp(state_info(state).clock.astimezone(CST))
         body = render(
             "mofcom_column.html",
-            query_data=Markup(QUERY_DATA),  # single quotes, as on the site
+            query_data=self.jpaas.query_data(COLUMN),  # single quotes, as on the site
             noise_token=noise.token(4),
             today=f"{generated:%Y年%m月%d日}",
             generated=f"{generated:%Y-%m-%d %H:%M:%S}",
@@ -102,31 +94,13 @@ class MofcomSite:
         return Page(200, HTML, body)
 
     def _api(self, params: dict[str, list[str]], state: int, broken: bool) -> Page:
-        if query_param(params, "webId") != WEB_ID or query_param(params, "pageId") != PAGE_ID:
-            return self._envelope(False, "500", "栏目不存在", None)
+        if self.jpaas.column(params) is None:
+            return self.jpaas.unknown()
         try:
             page_no, page_size = parse_paging(query_param(params, "paramJson"))
         except ValueError:
-            return self._envelope(False, "500", "参数错误", None)
-        return self._envelope(
-            True, "200", "操作成功", {"html": self._fragment(state, broken, page_no, page_size)}
-        )
-
-    def _envelope(
-        self, success: bool, code: str, message: str, data: dict[str, str] | None
-    ) -> Page:
-        with self._trace_lock:
-            trace_id = f"{self._trace.getrandbits(128):032x}"
-        envelope = {
-            "roles": None,
-            "permissions": None,
-            "success": success,
-            "message": message,
-            "code": code,
-            "data": data,
-            "traceId": trace_id,
-        }
-        return Page(200, JSON, json.dumps(envelope, ensure_ascii=False).encode("utf-8"))
+            return self.jpaas.envelope(False, "500", "参数错误", None)
+        return self.jpaas.listing(self._fragment(state, broken, page_no, page_size))
 
     def _fragment(self, state: int, broken: bool, page_no: int, page_size: int) -> str:
         key = (state, broken, page_no, page_size)
@@ -171,29 +145,9 @@ class MofcomSite:
         return [(n.path, n.title) for n in nearby if n is not notice and n.listed_at(state)]
 
 
-def parse_paging(param_json: str) -> tuple[int, int]:
-    """``(pageNo, pageSize)`` from the ``paramJson`` query parameter (absent = page 1)."""
-    if not param_json:
-        return 1, PAGE_SIZE
-    try:
-        value = json.loads(param_json)
-        page_no = int(value.get("pageNo", 1))
-        page_size = int(value.get("pageSize", PAGE_SIZE))
-    except (AttributeError, TypeError, json.JSONDecodeError) as error:
-        raise ValueError(f"bad paramJson {param_json!r}") from error
-    if page_no < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise ValueError(f"paging out of range: {param_json!r}")
-    return page_no, page_size
-
-
 def not_found() -> Page:
     """MOFCOM's 404 page (HTML without charset)."""
     return Page(404, HTML, render("mofcom_404.html"))
-
-
-def query_param(params: dict[str, list[str]], name: str) -> str:
-    """The first value of a query parameter (empty when absent)."""
-    return params.get(name, [""])[0]
 
 
 def list_item(notice: MofcomNotice, short_title: int = SHORT_TITLE) -> dict[str, str]:
