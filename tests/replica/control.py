@@ -2,8 +2,9 @@
 
 ``POST /__replica__/state/<n>``, ``POST /__replica__/fault/<name>?host=<host>`` (``none``
 clears; no host = all hosts), ``POST /__replica__/variation/<name>?phase=on|recovered``
-(``none`` clears; see :mod:`tests.replica.variations`), ``GET /__replica__/requests``, ``POST /__replica__/reset-log``,
-plus ``GET /__replica__/status`` and ``GET /__replica__/expected/<n>`` for the demo.
+(``none`` clears; see :mod:`tests.replica.variations`), ``GET /__replica__/requests``,
+``POST /__replica__/reset-log``, plus ``GET /__replica__/status`` and
+``GET /__replica__/expected/<n>`` for the demo.
 """
 
 from __future__ import annotations

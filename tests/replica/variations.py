@@ -137,7 +137,8 @@ def file_entry(request: Request, serve: Serve, phase: str) -> Response:
     if phase != "on":
         return serve(request)
     if request.path == MOFA_INDEX:
-        return add_mofa_entries(serve(unconditional(request)), [(FILE_ENTRY, "輸出管理に関する資料（PDF）")])
+        link = (FILE_ENTRY, "輸出管理に関する資料（PDF）")
+        return add_mofa_entries(serve(unconditional(request)), [link])
     if request.path == FILE_ENTRY:
         return Response(200, (("Content-Type", "application/pdf"),), tiny_pdf("輸出管理 資料"))
     return serve(request)
@@ -154,7 +155,8 @@ def dead_attachment(request: Request, serve: Serve, phase: str) -> Response:
     """A new release whose PDF answers 404 at first; recovered: the PDF is served."""
     path = EXTRA.format(1)
     if request.path == MOFA_INDEX:
-        return add_mofa_entries(serve(unconditional(request)), [(path, "輸出管理に関する発表（添付資料あり）")])
+        link = (path, "輸出管理に関する発表（添付資料あり）")
+        return add_mofa_entries(serve(unconditional(request)), [link])
     if request.path == path:
         link = f'<p><a href="{DEAD_PDF}">別添資料（PDF）</a></p>'
         return copy_of_detail(serve, request, "添付資料付き発表", link)
