@@ -2,7 +2,11 @@
 interested recipient, and deliver what is due — each alert to each recipient once.
 
 * A new notice is matched on its whole title and text; a modification only on what it added
-  or changed (title, body, changed attachments); a removal on its last stored version.
+  or changed (title, body, changed attachments, and the whole text of an attachment that
+  could not be downloaded before and has now arrived); a removal on its last stored version.
+* A restored notice (removed, then served again) is matched like a new one, on the whole
+  title and text of its current version: it is news again for whoever follows its topics
+  ("Restored: …"), whether or not its content changed while it was gone.
 * A change is queued for a subscription when it matches one of its topics (any topic when
   it names none) and comes from one of its sources; irrelevant changes go to digests only.
 * Delivery failures are retried with exponential backoff across restarts; a permanent
@@ -58,12 +62,14 @@ def matchable_parts(store: Store, change: Change) -> tuple[str, str, str, str | 
         version = (
             store.get_version(change.previous_version_id) if change.previous_version_id else None
         )
-    else:
+    else:  # new, modified, restored: the version now current
         version = store.get_version(change.version_id) if change.version_id else None
     doc_type = version.metadata.get("doc_type") if version else None
     if change.kind == "modified" and change.diff:
         title, text = added_parts(change.diff)
-        return title, text, change.source, doc_type
+        arrived = arrived_texts(store, change.diff)
+        return title, "\n".join(p for p in (text, *arrived) if p), change.source, doc_type
+    # new and restored: the whole current title and text; removed: the last stored ones
     return (
         (version.title if version else change.title),
         (version.text if version else ""),
@@ -83,6 +89,19 @@ def added_parts(change_diff: str) -> tuple[str, str]:
         line.split("\t", 1)[0] for line in (payload.get("attachments") or {}).get("added", [])
     )
     return title, "\n".join(p for p in parts if p)
+
+
+def arrived_texts(store: Store, change_diff: str) -> list[str]:
+    """The extracted texts of attachments a modification made available (hash None → set):
+    all of such a file is new, there was no earlier text to diff it against."""
+    texts = []
+    for changed in (json.loads(change_diff).get("attachments") or {}).get("changed", []):
+        old_hash, new_hash = (changed.get("sha256") or [None, None])[:2]
+        if old_hash is None and new_hash:
+            info = store.file_info(new_hash)
+            if info and info["text"]:
+                texts.append(info["text"])
+    return texts
 
 
 def queue_immediate(store: Store, config: Config) -> int:

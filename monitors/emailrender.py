@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment
 
 from monitors.diff import TextDiff, render_unified
-from monitors.emailviews import AlertView, DigestGroup, DigestView
+from monitors.emailviews import ALERT_KINDS, AlertView, DigestGroup, DigestView
 from monitors.htmldiff import (
     DEL_STYLE,
     INS_STYLE,
@@ -105,6 +105,7 @@ def email_environment() -> Environment:
         unified=render_unified,
     )
     env.globals.update(
+        alert_kinds=ALERT_KINDS,
         del_style=DEL_STYLE,
         font_style=font_style,
         ins_style=INS_STYLE,

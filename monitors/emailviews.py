@@ -27,8 +27,10 @@ __all__ = [
     "TopicMatches",
 ]
 
-ALERT_KINDS = ("new", "modified", "removed")
-ATTACHMENT_CHANGES = (None, "added", "removed", "changed")
+#: Every change kind, in the order digests count and list them.
+ALERT_KINDS = ("new", "modified", "removed", "restored")
+#: ``available``: a file that could not be downloaded before has arrived (no text diff).
+ATTACHMENT_CHANGES = (None, "added", "removed", "changed", "available")
 DIGEST_PERIODS = ("daily", "weekly")
 
 
@@ -70,9 +72,11 @@ class CopyView:
 
 @dataclass(frozen=True)
 class AttachmentView:
-    """A file of the notice; ``change`` is None (unchanged), added, removed or changed.
+    """A file of the notice; ``change`` is None (unchanged), added, removed, changed or
+    available (downloaded at last: it could not be before).
 
     ``diff`` is the extracted-text diff of a changed file (None when it has no text).
+    ``unavailable``: the file could not be downloaded yet (no hash, no size, no text).
     """
 
     name: str
@@ -80,6 +84,7 @@ class AttachmentView:
     size: int | None
     change: str | None
     diff: TextDiff | None = None
+    unavailable: bool = False
 
     def __post_init__(self) -> None:
         _check(self.change, ATTACHMENT_CHANGES, "attachment change")
@@ -87,11 +92,20 @@ class AttachmentView:
 
 @dataclass(frozen=True)
 class AlertView:
-    """One change of one document, as an alert or a digest line shows it.
+    """One change of one document, as an alert or a digest line shows it (``kind``: one of
+    :data:`ALERT_KINDS`).
 
     ``excerpt`` is the start of the text (new notices; ``remaining_chars`` says how much
-    was cut), ``title_diff``/``body_diff`` the change (modified), ``http_status`` the answer
-    that removed the page (removed). ``language`` is a BCP 47 code (zh, ja, en).
+    was cut), ``title_diff``/``body_diff`` the change (modified; restored when the content
+    differs from the version it had when removed), ``http_status`` the answer that removed
+    the page (removed), ``removed_at`` when the removal was detected (restored; None when
+    unknown). ``language`` is a BCP 47 code (zh, ja, en).
+
+    How the notice was recorded: ``listing_host`` is the other official host its page is on
+    when it was recorded from the listing entry alone (its text is the listing title);
+    a ``doc_type`` of ``file`` is an entry linking a file directly (text extracted from it),
+    ``file_format`` its short type (PDF, DOCX…; None: unknown) and ``file_text_error`` why
+    no text could be extracted (None: extracted).
     """
 
     change_id: int
@@ -115,6 +129,10 @@ class AlertView:
     attachments: tuple[AttachmentView, ...]
     http_status: int | None
     remaining_chars: int = 0
+    removed_at: str | None = None
+    listing_host: str | None = None
+    file_format: str | None = None
+    file_text_error: str | None = None
 
     def __post_init__(self) -> None:
         _check(self.kind, ALERT_KINDS, "alert kind")
@@ -215,7 +233,7 @@ class DigestView:
         return sum(any(m.topic == topic for m in item.matches) for item in self.items)
 
     def count_kind(self, kind: str) -> int:
-        """How many listed changes are of ``kind`` (new, modified, removed)."""
+        """How many listed changes are of ``kind`` (one of :data:`ALERT_KINDS`)."""
         return sum(item.kind == kind for item in self.items)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from monitors.errors import StoreError
 from monitors.models import Change
 from monitors.store import Store, change_from_row, utcnow
 
@@ -88,10 +89,15 @@ class Ledger:
         row = self.store.row("SELECT first_seen_at FROM subscribers WHERE name = ?", [name])
         if row:
             return row["first_seen_at"]
-        now = utcnow()
-        with self.store.atomic():
-            self.db["subscribers"].insert({"name": name, "email": email, "first_seen_at": now})
-        return now
+        with self.store.atomic():  # another process may register it meanwhile: first wins
+            self.db.execute(
+                "INSERT OR IGNORE INTO subscribers (name, email, first_seen_at) VALUES (?, ?, ?)",
+                [name, email, utcnow()],
+            )
+            row = self.store.row("SELECT first_seen_at FROM subscribers WHERE name = ?", [name])
+        if row is None:
+            raise StoreError(f"subscriber {name!r} vanished while being registered")
+        return str(row["first_seen_at"])
 
     # -- immediate alerts -----------------------------------------------------------------
 

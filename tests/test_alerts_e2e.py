@@ -2,7 +2,8 @@
 
 Each relevant new or modified notice reaches each subscribed recipient once; irrelevant ones
 only appear in digests; noise produces nothing; an SMTP outage loses nothing and delivers
-exactly once when the server is back; 4xx is retried, 5xx recorded as failed.
+exactly once when the server is back; 4xx is retried, 5xx recorded as failed; a removed
+notice served again is mailed as restored.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from monitors import detect
 from monitors.config import load_config
 from monitors.ledger import Ledger
+from monitors.models import FetchedNotice
 from monitors.store import Store
 from monitors.tasks import send_digests
 from tests.conftest import CORE, REPLICA_CONFIG, Dualwatch
@@ -159,3 +162,46 @@ def test_digest_lists_relevant_and_irrelevant_changes_once(
     for change in changes(dualwatch):
         assert change["title"][:20] in text, change["title"]
     assert "<script" not in digest.get_body(("html",)).get_content().lower()
+
+
+def test_restored_notice_alerts_its_subscribers_again(
+    dualwatch: Dualwatch, smtp: SmtpServer
+) -> None:
+    """A notice removed (404) and then served again is a `restored` change: matched on its
+    whole text like a new one, mailed as "Restored: …" once, listed by `dualwatch changes`."""
+    dualwatch.config_path = mail_config(dualwatch.home.parent / "m.toml", smtp.port, EVERYONE)
+    dualwatch.run("crawl", *CORE)  # baseline: nothing mailed
+    with Store.open(dualwatch.home / "dualwatch.db") as store:
+        row = store.row(
+            "SELECT n.id, n.source, n.url FROM notices n JOIN versions v "
+            "ON v.id = n.current_version_id WHERE v.text LIKE '%两用物项%' ORDER BY n.id LIMIT 1"
+        )
+        notice = store.find_notice(str(row["id"]))
+        version = store.get_version(notice.current_version_id)
+        detect.record_gone(store, notice.source, notice.url, run_id=None, status=404)
+        served = FetchedNotice(
+            source=notice.source,
+            url=notice.url,
+            title=version.title,
+            text=version.text,
+            raw_html=store.raw_html(version.id),
+            doc_number=notice.doc_number,
+            issuer=notice.issuer,
+            attachments=version.attachments,
+            metadata=version.metadata,
+        )
+        outcome = detect.record_fetch(store, served, run_id=None, baseline=False)
+    assert outcome.kind == "restored"
+    dualwatch.run("send")
+    dualwatch.run("send")  # nothing twice
+    [restored] = [c for c in changes(dualwatch) if c["kind"] == "restored"]
+    assert restored["id"] == outcome.change_id and restored["url"] == notice.url
+    assert "restored" in dualwatch.run("changes").stdout
+    assert "dual-use" in topics_of(dualwatch)[outcome.change_id]
+    mails = [r.message() for r in smtp.received if r.message()["To"] == "all@example.org"]
+    [mail] = [m for m in mails if "Restored: " in m["Subject"]]
+    assert mail["Subject"].startswith("[dualwatch][dual-use] Restored: ")
+    text = mail.get_body(("plain",)).get_content()
+    assert "reported removed on " in text and "Its content is the same" in text
+    kinds = sorted(m["Subject"].split("] ", 1)[1].split(":", 1)[0] for m in mails)
+    assert kinds == ["Removed", "Restored"]  # the baseline alerted nobody; each change once

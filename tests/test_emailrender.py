@@ -8,8 +8,10 @@ holds the subject line, a blank line and the text part; each ``.html`` golden th
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,6 +20,10 @@ import pytest
 from jinja2 import UndefinedError
 from markupsafe import Markup
 
+from monitors import detect
+from monitors.alerts import classify_pending, matchable_parts
+from monitors.alertview import alert_view
+from monitors.config import Config, load_config
 from monitors.diff import TextDiff, diff_texts
 from monitors.emailrender import (
     ALERT_DIFF_MAX_LINES,
@@ -39,8 +45,13 @@ from monitors.emailviews import (
     SourceHealthView,
 )
 from monitors.htmldiff import DEL_STYLE, INS_STYLE, MARK_STYLE, diff_table, highlight
+from monitors.ledger import Ledger
+from monitors.models import Attachment, FetchedFile, FetchedNotice
 from monitors.normalize import normalize_text
 from monitors.render import environment
+from monitors.rules_load import load_rules
+from monitors.store import Store
+from tests.conftest import REPLICA_CONFIG
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -244,11 +255,47 @@ def removed_notice() -> AlertView:
     )
 
 
+def restored_notice() -> AlertView:
+    """The notice removed above, served again a week later with its effective date added."""
+    old = (
+        "商务部公告2025年第61号\n决定对部分稀土相关物项实施出口管制。\n本公告自公布之日起正式实施。"
+    )
+    new = old.replace("自公布之日起", "自2025年12月1日起")
+    return replace(
+        removed_notice(),
+        change_id=97,
+        kind="restored",
+        detected_at="2026-02-17T06:00:00+00:00",
+        http_status=None,
+        removed_at="2026-02-10T06:00:00+00:00",
+        matches=(
+            MatchView(
+                "rare-earths",
+                "Rare earths and critical minerals",
+                "稀土",
+                "关于对部分稀土相关物项实施出口管制的决定",
+                "title",
+            ),
+        ),
+        body_diff=diff_texts(old, new),
+        attachments=(
+            AttachmentView(
+                "附件.稀土相关物项清单.pdf",
+                "https://www.mofcom.gov.cn/cms_files/filemanager/attach/2025/10/0c6f1e3a.pdf",
+                None,
+                None,
+                unavailable=True,
+            ),
+        ),
+    )
+
+
 ALERTS = {
     "alert_new_zh": new_chinese_announcement,
     "alert_modified_ja": modified_japanese_notice,
     "alert_attachments": attachment_change,
     "alert_removed": removed_notice,
+    "alert_restored": restored_notice,
 }
 
 HEALTHY: tuple[SourceHealthView, ...] = ()
@@ -424,6 +471,20 @@ def test_removed_notice_shows_status_and_that_the_last_version_is_kept() -> None
         assert "HTTP 404" in part and "keeps the last version it stored" in part
 
 
+def test_restored_notice_says_when_it_was_removed_and_shows_the_diff() -> None:
+    rendered = render_alert(restored_notice())
+    assert rendered.subject == f"[dualwatch][rare-earths] Restored: {removed_notice().title}"
+    for part in (rendered.text, rendered.html):
+        assert "is served again" in part and "2026-02-10" in part
+        assert "Changed since it was removed" in part
+        assert "(unavailable: could not be downloaded yet)" in part
+        assert "HTTP" not in part and "same as when it was removed" not in part
+    assert "The page, reported removed on 2026-02-10, is served again." in rendered.text
+    assert "~ 本公告自[-公布之-]{+2025年12月1+}日起正式实施。" in rendered.text
+    assert ins_del(rendered.html) == (["公布之"], ["2025年12月1"])
+    assert "background-color:#ddf4ff" in rendered.html  # its own badge
+
+
 def test_long_diffs_are_cut_and_counted() -> None:
     old = "\n".join(f"第{i}条 原文" for i in range(400))
     new = "\n".join(f"第{i}条 新文" for i in range(400))
@@ -438,6 +499,232 @@ def test_excerpt_cut_says_how_much_is_left() -> None:
     rendered = render_alert(alert(excerpt="两用物项", remaining_chars=1234))
     assert "[… 1,234 more characters on the original page]" in rendered.text
     assert "1,234 more characters on the" in rendered.html
+
+
+# ---- alerts built from the store ------------------------------------------------------------
+
+STORED_URL = "https://www.mofcom.gov.cn/zwgk/zcfb/art/2025/art_0c6f1e3a.html"
+STORED_TITLE = "商务部公告2025年第61号 关于对部分稀土相关物项实施出口管制的决定"
+STORED_TEXT = "决定对部分稀土相关物项实施出口管制。\n本公告自公布之日起正式实施。"
+ANNEX_URL = "https://www.mofcom.gov.cn/cms_files/filemanager/attach/2025/10/0c6f1e3a.pdf"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store.open(tmp_path / "dualwatch.db")
+    opened.ensure_source("mofcom", "MOFCOM", "mofcom")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return load_config(REPLICA_CONFIG, home=tmp_path, connect_to="")
+
+
+def fetched(text: str = STORED_TEXT, **fields: object) -> FetchedNotice:
+    base = FetchedNotice(
+        source="mofcom",
+        url=STORED_URL,
+        title=STORED_TITLE,
+        text=text,
+        raw_html=b"<html>raw</html>",
+        doc_number="商务部公告2025年第61号",
+        issuer="商务部",
+        metadata={"language": "zh", "doc_type": "announcement"},
+    )
+    return replace(base, **fields)
+
+
+def annex(data: bytes | None, text: str = "") -> tuple[Attachment, tuple[FetchedFile, ...]]:
+    """The annex as stored: downloaded (``data``) or unavailable (None)."""
+    name = "附件.稀土相关物项清单.pdf"
+    if data is None:
+        return Attachment(name, ANNEX_URL), ()
+    sha = hashlib.sha256(data).hexdigest()
+    file = FetchedFile(ANNEX_URL, sha, len(data), "application/pdf", data, text, "pdf")
+    return Attachment(name, ANNEX_URL, sha, len(data), "application/pdf"), (file,)
+
+
+def render_stored(store: Store, config: Config, change_id: int) -> RenderedMessage:
+    """Classify pending changes with the shipped rules, then render the alert of one."""
+    classify_pending(store, load_rules(config.rules_path, known_sources=config.sources))
+    change = store.get_change(change_id)
+    view = alert_view(store, config, change, Ledger(store).matches_of(change_id))
+    rendered = render_alert(view)
+    parse_html(rendered.html)
+    assert "None" not in rendered.text and "None" not in rendered.html
+    return rendered
+
+
+def restore(store: Store, again: FetchedNotice) -> int:
+    """Record the notice, its removal (404), then ``again``; return the restored change id."""
+    detect.record_fetch(store, fetched(), run_id=None, baseline=True)
+    detect.record_gone(store, "mofcom", STORED_URL, run_id=None, status=404)
+    outcome = detect.record_fetch(store, again, run_id=None, baseline=False)
+    assert outcome.kind == "restored"
+    return outcome.change_id
+
+
+def test_stored_restored_notice_unchanged(store: Store, config: Config) -> None:
+    change_id = restore(store, fetched())
+    change = store.get_change(change_id)
+    assert change.diff is None
+    removed = next(c for c in store.changes_of(change.notice_id) if c.kind == "removed")
+    # matched on its whole current text, like a new notice: an immediate alert again
+    assert matchable_parts(store, change)[:2] == (STORED_TITLE, STORED_TEXT)
+    rendered = render_stored(store, config, change_id)
+    assert rendered.subject.startswith("[dualwatch][")
+    assert f"] Restored: {STORED_TITLE}" in rendered.subject
+    day = removed.detected_at[:10]
+    assert f"The page, reported removed on {day}, is served again." in rendered.text
+    assert f"reported removed on <b>{day}</b>, is served again." in rendered.html
+    for part in (rendered.text, rendered.html):
+        assert "Its content is the same as when it was removed." in part
+        assert "Changed since it was removed" not in part and "Restored" in part
+    assert detect.format_change_diff(change.diff).startswith("(no diff:")
+
+
+def test_stored_restored_notice_with_a_diff(store: Store, config: Config) -> None:
+    text = STORED_TEXT.replace("自公布之日起", "自2025年12月1日起")
+    change_id = restore(store, fetched(text))
+    change = store.get_change(change_id)
+    assert change.version_id != change.previous_version_id and change.diff
+    rendered = render_stored(store, config, change_id)
+    assert "Restored: " in rendered.subject
+    assert "---- Changed since it was removed ([-deleted-] {+inserted+})" in rendered.text
+    assert "本公告自[-公布之-]{+2025年12月1+}日起正式实施。" in rendered.text
+    assert ins_del(rendered.html) == (["公布之"], ["2025年12月1"])
+    assert "same as when it was removed" not in rendered.text
+    assert "{+2025年12月1+}" in detect.format_change_diff(change.diff)
+
+
+def test_stored_attachment_now_available(store: Store, config: Config) -> None:
+    missing, _ = annex(None)
+    meta = {"language": "zh", "attachments_unavailable": [ANNEX_URL]}
+    first = fetched(attachments=(missing,), metadata=meta)
+    detect.record_fetch(store, first, run_id=None, baseline=True)
+    arrived, files = annex(b"%PDF-1.7 annex", "一、稀土\n二、两用物项")
+    later = fetched(attachments=(arrived,), files=files, metadata={"language": "zh"})
+    outcome = detect.record_fetch(store, later, run_id=None, baseline=False)
+    assert outcome.kind == "modified"
+    change = store.get_change(outcome.change_id)
+    # the arrived file's whole text is what the modification added: matched
+    assert "二、两用物项" in matchable_parts(store, change)[1]
+    rendered = render_stored(store, config, outcome.change_id)
+    assert "+ now available 附件.稀土相关物项清单.pdf (14 bytes)" in rendered.text
+    assert ">Now available</span>" in rendered.html
+    for part in (rendered.text, rendered.html):
+        assert "an attachment that could not be downloaded before is now available" in part
+        assert "unavailable" not in part and "→" not in part and "no extractable" not in part
+    assert "Attachment now available: 附件.稀土相关物项清单.pdf" in detect.format_change_diff(
+        change.diff
+    )
+
+
+def test_stored_unavailable_attachment_is_marked(store: Store, config: Config) -> None:
+    missing, _ = annex(None)
+    meta = {"language": "zh", "attachments_unavailable": [ANNEX_URL]}
+    offsite = Attachment("别处.pdf", "https://www.gov.cn/files/a.pdf")  # never fetched
+    notice = fetched(attachments=(missing, offsite), metadata=meta)
+    outcome = detect.record_fetch(store, notice, run_id=None, baseline=False)
+    rendered = render_stored(store, config, outcome.change_id)
+    assert "附件.稀土相关物项清单.pdf (unavailable: could not be downloaded yet)" in rendered.text
+    assert "别处.pdf\n" in rendered.text  # not fetched by design: not "unavailable"
+    assert (
+        '附件.稀土相关物项清单.pdf</a></span> <span style="color:#57606a">'
+        "(unavailable: could not be downloaded yet)</span>" in rendered.html
+    )
+    assert rendered.html.count("(unavailable:") == 1 and rendered.text.count("(unavailable:") == 1
+
+
+def test_stored_notice_recorded_from_the_listing(store: Store, config: Config) -> None:
+    title = "高市内閣総理大臣記者会見（中国の輸出規制について）"
+    notice = FetchedNotice(
+        source="mofcom",
+        url="https://www.kantei.go.jp/jp/104/statement/2026/0107kaiken.html",
+        title=title,
+        text=title,
+        raw_html=b"",
+        metadata={"from_listing": True, "host": "www.kantei.go.jp"},
+    )
+    outcome = detect.record_fetch(store, notice, run_id=None, baseline=False)
+    rendered = render_stored(store, config, outcome.change_id)
+    line = (
+        "Recorded from the listing: the page is on www.kantei.go.jp, which dualwatch does not fetch"
+    )
+    assert line in rendered.text
+    assert line.replace("www.kantei.go.jp", "<b>www.kantei.go.jp</b>") in rendered.html
+    assert "This entry is a file" not in rendered.text
+
+
+@pytest.mark.parametrize(
+    ("metadata", "url", "line"),
+    [
+        (
+            {"doc_type": "file", "content_type": "application/pdf", "extraction_error": None},
+            "https://www.mofcom.gov.cn/attach/0/a.pdf",
+            "This entry is a file (PDF); its text was extracted.",
+        ),
+        (
+            {"doc_type": "file", "content_type": None, "extraction_error": None},
+            "https://www.mofcom.gov.cn/attach/0/b.docx",
+            "This entry is a file (DOCX); its text was extracted.",
+        ),
+        (
+            {
+                "doc_type": "file",
+                "content_type": "application/octet-stream",
+                "extraction_error": "pdf has no extractable text (scanned?)",
+            },
+            "https://www.mofcom.gov.cn/attach/0/download",
+            "This entry is a file; no text could be extracted from it "
+            "(pdf has no extractable text (scanned?)).",
+        ),
+    ],
+)
+def test_stored_file_notice(
+    store: Store, config: Config, metadata: dict, url: str, line: str
+) -> None:
+    notice = fetched("一、稀土", url=url, raw_html=b"", metadata=metadata)
+    outcome = detect.record_fetch(store, notice, run_id=None, baseline=False)
+    rendered = render_stored(store, config, outcome.change_id)
+    assert line in rendered.text and line in rendered.html
+    assert "Type:       File" in rendered.text
+    assert "Recorded from the listing" not in rendered.text
+
+
+def test_provenance_lines_are_escaped() -> None:
+    view = alert(
+        listing_host=HOSTILE,
+        doc_type="file",
+        file_format=XSS_IMG,
+        file_text_error=XSS_SCRIPT,
+        kind="restored",
+        removed_at=XSS_SCRIPT,
+        attachments=(AttachmentView(HOSTILE, "javascript:alert(1)", None, None, None, True),),
+    )
+    rendered = render_alert(view)
+    parse_html(rendered.html)
+    assert "<script>" not in rendered.html and "<img" not in rendered.html
+    assert rendered.html.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 3  # host, error, file
+    assert "removed on <b>&lt;script&gt;al</b>" in rendered.html  # the date part only
+    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in rendered.html  # file format
+    assert f"the page is on {HOSTILE}, which" in rendered.text
+
+
+def test_digest_counts_and_lists_restored_changes_after_removed() -> None:
+    kinds = ("restored", "removed", "new", "restored")
+    views = tuple(
+        alert(change_id=i, kind=kind, title=f"公告{i}", url=f"https://www.mofcom.gov.cn/{i}.html")
+        for i, kind in enumerate(kinds)
+    )
+    rendered = render_digest(digest((DigestGroup(None, "MOFCOM 政策发布", views),)))
+    assert "4 changes: 1 new, 1 removed, 2 restored" in rendered.text
+    assert "<b>4 changes</b>: 1 new, 1 removed, 2 restored" in rendered.html
+    assert "- Restored: 公告0 <https://www.mofcom.gov.cn/0.html>" in rendered.text
+    assert '<b style="color:#0550ae">Restored</b>' in rendered.html
+    parse_html(rendered.html)
 
 
 # ---- hostile scraped text --------------------------------------------------------------------
@@ -467,7 +754,7 @@ def hostile_alert(kind: str) -> AlertView:
     )
 
 
-@pytest.mark.parametrize("kind", ["new", "modified", "removed"])
+@pytest.mark.parametrize("kind", ["new", "modified", "removed", "restored"])
 def test_hostile_text_is_escaped_everywhere_in_html(kind: str) -> None:
     rendered = render_alert(hostile_alert(kind))
     parser = parse_html(rendered.html)  # no script/img element, no on* attribute, http(s) links
@@ -557,6 +844,7 @@ def test_safe_url(url: str, expected: str | None) -> None:
         ({"kind": "new", "title": "标题"}, "[dualwatch] New: 标题"),
         ({"kind": "modified", "title": "標題"}, "[dualwatch] Modified: 標題"),
         ({"kind": "removed", "title": "T"}, "[dualwatch] Removed: T"),
+        ({"kind": "restored", "title": "T"}, "[dualwatch] Restored: T"),
         (
             {"title": "商务部公告\r\nBcc: victim@example.com\r\n\r\nbody"},
             "[dualwatch] New: 商务部公告 Bcc: victim@example.com body",

@@ -311,6 +311,6 @@ def test_broken_listing_fails_the_source_loudly(dualwatch: Dualwatch) -> None:
     dualwatch.replica.set_state(2)
     dualwatch.replica.set_fault("broken-listing", host=MOFA_HOST)
     result = dualwatch.run("crawl", "mofa-en", check=1)
-    assert "mofa-en  error" in result.stdout
+    assert "mofa-en  failed" in result.stdout
     assert f"layout error at {INDEX}" in result.stderr
     assert changes(dualwatch, "mofa-en") == []

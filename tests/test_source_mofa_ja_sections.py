@@ -341,7 +341,7 @@ def test_broken_listing_fails_every_section_loudly(dualwatch: Dualwatch) -> None
     dualwatch.replica.set_state(2)
     dualwatch.replica.set_fault("broken-listing", host=MOFA_HOST)
     result = dualwatch.run("crawl", "mofa-ja", check=1)
-    assert "mofa-ja  error" in result.stdout
+    assert "mofa-ja  failed" in result.stdout
     for url in (RELEASES, DANWA, KAIKEN):
         assert f"layout error at {url}" in result.stderr
     assert changes(dualwatch, "mofa-ja") == []

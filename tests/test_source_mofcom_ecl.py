@@ -9,7 +9,9 @@ the timeline through the real CLI with exact expected changes. ``UPDATE_GOLDEN=1
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
+import tempfile
 import json
 from collections.abc import Iterator
 from datetime import date
@@ -98,11 +100,11 @@ def send(replica: Replica, request: Request, *, drop: tuple[str, ...] = ()) -> T
 
 
 def spider() -> MofcomEclSpider:
-    """The spider bound to the source config, as a first (baseline) crawl with nothing known."""
+    """The spider bound to the source config and an empty store: a first (baseline) crawl."""
     instance = MofcomEclSpider()
-    instance.source = CONFIG.source(SOURCE)
-    instance.known, instance.full, instance.baseline = {}, False, True
     instance.crawler = get_crawler(MofcomEclSpider)
+    home = Path(tempfile.mkdtemp(prefix="dualwatch-ecl-"))
+    instance.bind(dataclasses.replace(CONFIG, home=home), instance.crawler.settings)
     return instance
 
 

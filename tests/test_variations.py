@@ -66,6 +66,7 @@ CASES = [
     Case("missing-title-attribute", "mofcom", "handled"),
     Case("empty-mofa-index", "mofa-ja", "loud", outcome="failed"),
     Case("challenge-page", "mofa-ja", "loud", outcome="blocked"),
+    Case("one-404", "mofa-ja", "handled", during={"removed": 1}, after={"restored": 1}),
 ]
 
 
@@ -187,3 +188,20 @@ def test_runs_command_shows_what_a_run_could_not_account_for(suite: Dualwatch) -
     shown = suite.run("runs", "mofa-ja").stdout
     assert "partial" in shown and "dropped" in shown
     assert "entries without a clean outcome" in shown
+
+
+def test_a_missing_watched_page_does_not_hold_back_news_of_the_feed(
+    dualwatch: Dualwatch,
+) -> None:
+    """law09-2.html answers 404 from the start: every METI run is partial, but the feed was
+    read completely, so a release published later is news."""
+    dualwatch.override(**TABLES)
+    dualwatch.replica.set_variation("meti-page-missing")
+    dualwatch.run("crawl", "meti", check=1)
+    with dualwatch.store() as store:
+        assert store.last_run("meti").outcome == "partial"
+    dualwatch.replica.set_state(2)
+    dualwatch.run("crawl", "meti", check=1)
+    with dualwatch.store() as store:
+        new = store.rows("SELECT url FROM changes WHERE kind = 'new'")
+    assert any("/press/" in row["url"] for row in new), new

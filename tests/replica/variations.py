@@ -246,6 +246,23 @@ def page_two_fails(request: Request, serve: Serve, phase: str) -> Response:
     return serve(request)
 
 
+def one_404(request: Request, serve: Serve, phase: str) -> Response:
+    """The newest MOFA release is taken down (404); recovered: it is served again."""
+    if phase == "on" and request.path == first_mofa_detail(serve):
+        return Response(404, HTML, b"<html><body>Not Found</body></html>")
+    return serve(request)
+
+
+METI_PAGE = "/policy/anpo/law09-2.html"
+
+
+def meti_page_missing(request: Request, serve: Serve, phase: str) -> Response:
+    """One watched METI page answers 404 (it moved), from the first crawl on."""
+    if phase == "on" and request.path == METI_PAGE:
+        return Response(404, HTML, b"<html><body>Not Found</body></html>")
+    return serve(request)
+
+
 VARIATIONS: dict[str, Variation] = {
     v.name: v
     for v in (
@@ -271,6 +288,9 @@ VARIATIONS: dict[str, Variation] = {
                   empty_mofa_index),
         Variation("challenge-page", MOFA_HOST, "6 KB 'Just a moment...' page", challenge_page),
         Variation("page-two-fails", MOFCOM_HOST, "listing page 2 answers 500", page_two_fails),
+        Variation("one-404", MOFA_HOST, "one release taken down, then back", one_404),
+        Variation("meti-page-missing", "www.meti.go.jp", "law09-2.html answers 404",
+                  meti_page_missing),
     )
 }  # fmt: skip
 
