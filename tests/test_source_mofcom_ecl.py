@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import http.client
-import tempfile
 import json
+import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
