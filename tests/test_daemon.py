@@ -240,3 +240,37 @@ def test_retention_prunes_old_superseded_raw_html_only(tmp_path: Path) -> None:
 )
 def test_stop_signal_steps(sent: int, waited: float, forced: bool, expected: int | None) -> None:
     assert next_stop_signal(sent, waited, forced=forced) == expected
+
+
+def test_first_start_crawls_every_source_without_a_failed_job(
+    tmp_path: Path, replica: Replica
+) -> None:
+    """On a fresh data directory every source is crawled at once, two at a time, while the
+    daemon registers subscribers and delivers: no job may fail on a locked database."""
+    runner = Daemon(tmp_path, replica)
+    names = list(load_config(REPLICA_CONFIG, home=runner.home, connect_to="").sources)
+    enabled = [n for n in names if n != "mofa-oshirase"]
+    for name in enabled:
+        runner.tables[f"sources.{name}"] = {"every": "1h", "jitter": "0s"}
+    runner.start()
+    try:
+
+        def all_crawled() -> bool:
+            if not (runner.home / "dualwatch.db").exists():
+                return False
+            with Store.open(runner.home / "dualwatch.db") as store:
+                done = store.rows("SELECT DISTINCT source FROM runs WHERE outcome != 'running'")
+            return {r["source"] for r in done} >= set(enabled)
+
+        runner.wait_for(all_crawled, 120, "a first crawl of every source")
+        status, _seconds = runner.stop(signal.SIGTERM)
+    finally:
+        if runner.process is not None and runner.process.poll() is None:
+            runner.process.kill()
+            runner.process.wait()
+    assert status == 0, runner.log
+    assert "database is locked" not in runner.log
+    assert " failed: " not in runner.log and "Traceback" not in runner.log, runner.log[-3000:]
+    with Store.open(runner.home / "dualwatch.db") as store:
+        outcomes = {(r["source"], r["outcome"]) for r in store.rows("SELECT * FROM runs")}
+    assert outcomes == {(name, "ok") for name in enabled}, outcomes
