@@ -136,18 +136,8 @@ def _record_new(
     if not created:
         log.info("%s is another copy of document %s", fetched.url, document_id)
         return Outcome("copy", notice_id)
-    change_id = store.insert_change(
-        document_id=document_id,
-        notice_id=notice_id,
-        run_id=run_id,
-        kind="new",
-        version_id=version_id,
-        previous_version_id=None,
-        source=fetched.source,
-        url=fetched.url,
-        title=fetched.title,
-        detected_at=now,
-        diff=None,
+    change_id = _insert_change(
+        store, "new", fetched, (document_id, notice_id, run_id), (version_id, None), None, now
     )
     return Outcome("new", notice_id, change_id)
 
@@ -167,18 +157,10 @@ def _record_restored(
     store.set_current_version(notice_id, version_id)
     previous = store.get_version(previous_id) if previous_id else None
     changed = previous is not None and version_id != previous_id
-    change_id = store.insert_change(
-        document_id=row["document_id"],
-        notice_id=notice_id,
-        run_id=run_id,
-        kind="restored",
-        version_id=version_id,
-        previous_version_id=previous_id,
-        source=fetched.source,
-        url=fetched.url,
-        title=fetched.title,
-        detected_at=now,
-        diff=change_diff(store, previous, fetched) if changed and previous else None,
+    diff = change_diff(store, previous, fetched) if changed and previous else None
+    where = (row["document_id"], notice_id, run_id)
+    change_id = _insert_change(
+        store, "restored", fetched, where, (version_id, previous_id), diff, now
     )
     return Outcome("restored", notice_id, change_id)
 
@@ -196,11 +178,32 @@ def _record_modified(
     version_id = store.insert_version(notice_id, run_id, fetched, digest, now)
     store.set_current_version(notice_id, version_id)
     diff = change_diff(store, previous, fetched) if previous else None
-    change_id = store.insert_change(
-        document_id=store.notice_row(fetched.source, fetched.url)["document_id"],
+    document_id = store.notice_row(fetched.source, fetched.url)["document_id"]
+    where = (document_id, notice_id, run_id)
+    change_id = _insert_change(
+        store, "modified", fetched, where, (version_id, previous_id), diff, now
+    )
+    return Outcome("modified", notice_id, change_id)
+
+
+def _insert_change(
+    store: Store,
+    kind: str,
+    fetched: FetchedNotice,
+    where: tuple[int | None, int, int | None],
+    versions: tuple[int, int | None],
+    diff: str | None,
+    now: str,
+) -> int:
+    """Record a change of ``kind``: ``where`` is (document, notice, run), ``versions`` is
+    (the version now current, the one before)."""
+    document_id, notice_id, run_id = where
+    version_id, previous_id = versions
+    return store.insert_change(
+        document_id=document_id,
         notice_id=notice_id,
         run_id=run_id,
-        kind="modified",
+        kind=kind,
         version_id=version_id,
         previous_version_id=previous_id,
         source=fetched.source,
@@ -209,7 +212,6 @@ def _record_modified(
         detected_at=now,
         diff=diff,
     )
-    return Outcome("modified", notice_id, change_id)
 
 
 def change_diff(store: Store, previous: Version, new: FetchedNotice) -> str:

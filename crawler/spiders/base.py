@@ -318,12 +318,12 @@ class DualwatchSpider(scrapy.Spider):
         ):
             self.accounts.account(entry.url, "skipped: known, not due")
             return
-        self.accounts.known_checked += known is not None
         yield self.detail_request(entry, known)
 
     def detail_request(self, entry: ListedNotice, known: KnownNotice | None) -> Request:
         """A request for a detail page, conditional when we hold validators for it."""
         self.accounts.requested.add(entry.url)
+        self.accounts.known_checked += known is not None
         return self.build_detail_request(entry, known)
 
     def _within_new_budget(self, entry: ListedNotice) -> bool:
