@@ -73,6 +73,8 @@ class Store:
     def atomic(self) -> Iterator[None]:
         """Run the enclosed writes in one transaction that holds the write lock from its start.
 
+        SQLite errors (a full disk, a read-only file) become :class:`StoreError`.
+
         ``BEGIN IMMEDIATE`` waits (up to the busy timeout) for another process's write to
         finish. A deferred ``BEGIN`` would read first and then fail at once with "database
         is locked" when it upgrades to a write after another connection committed. Nested
@@ -83,14 +85,17 @@ class Store:
             with self.db.atomic():
                 yield
             return
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            yield
-        except BaseException:
-            if conn.in_transaction:
-                conn.rollback()
-            raise
-        conn.commit()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if conn.in_transaction:
+                    conn.rollback()
+                raise
+            conn.commit()
+        except sqlite3.Error as exc:  # locked past the busy timeout, disk full, read-only…
+            raise StoreError(f"write to {self.path or 'the store'} failed: {exc}") from exc
 
     # -- sources and runs ---------------------------------------------------------------
 

@@ -162,12 +162,14 @@ class DualwatchSpider(scrapy.Spider):
 
     def end_run(self, outcome: str, stats: RunStats, message: str | None) -> None:
         """Close the run row (establishing the sections read completely) and the store."""
-        if self.run_id is not None:
-            if outcome not in ("aborted", "blocked"):
-                complete = self.accounts.sections_read - self.accounts.sections_failed
-                self.store.establish_sections(self.source.name, complete, self.run_id)
-            self.store.finish_run(self.run_id, outcome, stats, message)
-        self.store.close()
+        try:
+            if self.run_id is not None:
+                if outcome not in ("aborted", "blocked"):
+                    complete = self.accounts.sections_read - self.accounts.sections_failed
+                    self.store.establish_sections(self.source.name, complete, self.run_id)
+                self.store.finish_run(self.run_id, outcome, stats, message)
+        finally:
+            self.store.close()
 
     def section_of(self, url: str) -> str:
         """The listing section an entry was (first) listed in; the source's name otherwise."""
