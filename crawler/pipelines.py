@@ -1,7 +1,8 @@
 """Item pipeline: hand every item to change detection, which stores it in SQLite.
 
 Whatever goes wrong while storing (a SQLite error, a full disk, a bug) is recorded as a
-failure of the run and of the entry, never only logged.
+failure of the run and of the entry, never only logged; the item is then dropped quietly
+(the failure already says why, without dumping the item into the log).
 """
 
 from __future__ import annotations
@@ -47,10 +48,11 @@ class StorePipeline:
             raise
         except STORE_ERRORS as exc:
             dw.fail("store", url, f"{type(exc).__name__}: {exc}", entry_url=url)
-            raise DropItem(f"not stored: {url}") from None
+            raise DropItem(f"not stored: {url}", log_level="DEBUG") from None
         except Exception as exc:
+            log.exception("%s: storing %s failed", dw.source.name, url)
             dw.fail("exception", url, f"{type(exc).__name__}: {exc}", entry_url=url)
-            raise DropItem(f"not stored: {url}") from None
+            raise DropItem(f"not stored: {url}", log_level="DEBUG") from None
         if outcome is None:  # deferred (a 404/410 is settled when the run ends)
             return item
         dw.accounts.account(url, outcome.kind)
@@ -77,7 +79,7 @@ class StorePipeline:
         url = item.entry_url or notice.url
         if not notice.title.strip() or not notice.text.strip():
             dw.fail("parse", notice.url, "detail page has an empty title or body", entry_url=url)
-            raise DropItem(f"empty title or body: {notice.url}")
+            raise DropItem(f"empty title or body: {notice.url}", log_level="DEBUG")
         return detect.record_fetch(
             dw.store, notice, run_id=dw.run_id, baseline=dw.entry_baseline(url)
         )
