@@ -11,6 +11,7 @@ a reason). A listed entry without an outcome is *unaccounted*, and the run is no
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 TICKET_META = "dualwatch_ticket"
@@ -38,6 +39,7 @@ class Accounts:
     listed: dict[str, str] = field(default_factory=dict)  # url -> section
     outcomes: dict[str, str] = field(default_factory=dict)  # url -> outcome
     requested: set[str] = field(default_factory=set)  # entry URLs with a detail request
+    section_dates: dict[str, list[date]] = field(default_factory=dict)  # dates listed
     sections_read: set[str] = field(default_factory=set)
     sections_failed: set[str] = field(default_factory=set)
     known_checked: int = 0

@@ -9,6 +9,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 
 from crawler.accounting import FAILED_PREFIX, TICKET_META
 from monitors import detect
@@ -42,6 +43,7 @@ class RunRecorder:
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
+        self.listings_done = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunRecorder:
@@ -53,6 +55,7 @@ class RunRecorder:
         crawler.signals.connect(ext.request_dropped, signal=signals.request_dropped)
         crawler.signals.connect(ext.response_received, signal=signals.response_received)
         crawler.signals.connect(ext.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
         return ext
 
     def spider_opened(self, spider: DualwatchSpider) -> None:
@@ -81,6 +84,23 @@ class RunRecorder:
         value = failure.value
         message = f"{type(value).__name__}: {value}" if str(value) else type(value).__name__
         self._spider.fail("exception", response.url, message, meta=response.meta)
+
+    def spider_idle(self, spider: Any = None) -> None:
+        """The first time the crawl runs out of work, every listing is read: schedule the
+        withdrawal checks and the re-verification of stored notices (once)."""
+        if self.listings_done:
+            return
+        self.listings_done = True
+        try:
+            requests = self._spider.after_listings()
+        except Exception as exc:
+            self._spider.fail("exception", self._spider.source.listing_url, f"{exc!r}")
+            return
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            log.info("%s: %d stored notice(s) to re-check", self._spider.source.name, len(requests))
+            raise DontCloseSpider
 
     @property
     def _spider(self) -> DualwatchSpider:

@@ -55,12 +55,17 @@ class StorePipeline:
             raise DropItem(f"not stored: {url}", log_level="DEBUG") from None
         if outcome is None:  # deferred (a 404/410 is settled when the run ends)
             return item
+        if url in dw.delisting:  # served, but gone from the listing that should show it
+            outcome = detect.record_delisted(dw.store, dw.source.name, url, run_id=dw.run_id)
+        self._count(dw, url, outcome)
+        return item
+
+    def _count(self, dw: DualwatchSpider, url: str, outcome: detect.Outcome) -> None:
         dw.accounts.account(url, outcome.kind)
         self.crawler.stats.inc_value(f"dualwatch/{outcome.kind}")
         self.crawler.stats.inc_value("dualwatch/notices")
-        if outcome.kind in ("new", "modified", "restored"):
+        if outcome.kind in ("new", "modified", "restored", "delisted"):
             log.info("%s: %s %s", dw.source.name, outcome.kind, url)
-        return item
 
     def _record(self, dw: DualwatchSpider, item: Any) -> detect.Outcome | None:
         if isinstance(item, NoticeItem):
@@ -81,7 +86,11 @@ class StorePipeline:
             dw.fail("parse", notice.url, "detail page has an empty title or body", entry_url=url)
             raise DropItem(f"empty title or body: {notice.url}", log_level="DEBUG")
         return detect.record_fetch(
-            dw.store, notice, run_id=dw.run_id, baseline=dw.entry_baseline(url)
+            dw.store,
+            notice,
+            run_id=dw.run_id,
+            baseline=dw.entry_baseline(url),
+            section=dw.accounts.listed.get(url),
         )
 
 

@@ -4,9 +4,10 @@ interested recipient, and deliver what is due — each alert to each recipient o
 * A new notice is matched on its whole title and text; a modification only on what it added
   or changed (title, body, changed attachments, and the whole text of an attachment that
   could not be downloaded before and has now arrived); a removal on its last stored version.
-* A restored notice (removed, then served again) is matched like a new one, on the whole
+* A restored notice (removed or delisted, then back) is matched like a new one, on the whole
   title and text of its current version: it is news again for whoever follows its topics
-  ("Restored: …"), whether or not its content changed while it was gone.
+  ("Restored: …"), whether or not its content changed while it was gone. A delisted notice
+  (still served, gone from its listing) is matched on its whole current version too.
 * A change is queued for a subscription when it matches one of its topics (any topic when
   it names none) and comes from one of its sources; irrelevant changes go to digests only.
 * Delivery failures are retried with exponential backoff across restarts; a permanent
@@ -62,7 +63,7 @@ def matchable_parts(store: Store, change: Change) -> tuple[str, str, str, str | 
         version = (
             store.get_version(change.previous_version_id) if change.previous_version_id else None
         )
-    else:  # new, modified, restored: the version now current
+    else:  # new, modified, restored, delisted: the version now current
         version = store.get_version(change.version_id) if change.version_id else None
     doc_type = version.metadata.get("doc_type") if version else None
     if change.kind == "modified" and change.diff:

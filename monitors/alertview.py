@@ -72,11 +72,11 @@ def _version_shown(store: Store, change: Change) -> Version | None:
 
 
 def _removed_at(store: Store, change: Change) -> str | None:
-    """When the removal that ``change`` (restored) undoes was detected, if it is recorded."""
+    """When the removal or delisting that ``change`` (restored) undoes was detected."""
     removals = [
         c.detected_at
         for c in store.changes_of(change.notice_id)
-        if c.kind == "removed" and c.id < change.id
+        if c.kind in ("removed", "delisted") and c.id < change.id
     ]
     return removals[-1] if removals else None
 

@@ -103,6 +103,7 @@ class SourceConfig:
     alert_after_failures: int = 3
     max_parse_failure_share: float = 0.5
     follow_hosts: tuple[str, ...] = ()
+    reverify_days: float = 7
     max_new_per_run: int = 200
     outage_share: float = 0.5
     outage_min: int = 3
@@ -311,6 +312,7 @@ _SOURCE_FIELDS = {
     "alert_after_failures",
     "max_parse_failure_share",
     "follow_hosts",
+    "reverify_days",
     "max_new_per_run",
     "outage_share",
     "outage_min",
@@ -334,6 +336,9 @@ def _source(name: str, values: Mapping[str, Any]) -> SourceConfig:
         raise ConfigError(f"[sources.{name}]: hosts must not be empty")
     if "follow_hosts" in common:
         common["follow_hosts"] = tuple(h.lower() for h in common["follow_hosts"])
+    reverify = common.get("reverify_days", 7)
+    if isinstance(reverify, bool) or not isinstance(reverify, int | float) or reverify <= 0:
+        raise ConfigError(f"[sources.{name}] reverify_days must be a positive number of days")
     for key in ("every", "jitter"):
         if key in common:
             parse_duration(common[key], f"[sources.{name}] {key}")

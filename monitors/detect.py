@@ -12,8 +12,10 @@ The rules (urlwatch-style: retrieve → normalise → compare with history → c
 * a notice is ``removed`` only when its own detail page answers 404/410, never because a
   listing stopped showing it (and not when many answer at once: an outage, settled by the
   crawler before anything is recorded here);
-* a removed notice whose page is served again is ``restored`` (with a diff when its
-  content differs from the version it had when it was removed).
+* a notice still served but missing from the part of its listing that should show it is
+  ``delisted`` (a withdrawal that leaves the page up);
+* a removed notice whose page is served again, or a delisted one listed again, is
+  ``restored`` (with a diff when its content differs from the version it had before).
 """
 
 from __future__ import annotations
@@ -36,8 +38,8 @@ log = logging.getLogger(__name__)
 class Outcome:
     """What recording one fetch did."""
 
-    kind: str  # new | modified | removed | restored | unchanged | reverted | baseline | copy
-    #            | not_modified
+    kind: str  # new | modified | removed | restored | delisted | unchanged | reverted
+    #            | baseline | copy | not_modified
     notice_id: int
     change_id: int | None = None
 
@@ -55,9 +57,19 @@ def fingerprint(fetched: FetchedNotice) -> str:
 
 
 def record_fetch(
-    store: Store, fetched: FetchedNotice, *, run_id: int | None, baseline: bool
+    store: Store,
+    fetched: FetchedNotice,
+    *,
+    run_id: int | None,
+    baseline: bool,
+    section: str | None = None,
 ) -> Outcome:
-    """Store a fetched detail page and classify it against the notice's history."""
+    """Store a fetched detail page and classify it against the notice's history.
+
+    ``section`` is the listing section the page was listed in this time (None when it was
+    fetched without a listing, e.g. a re-verification): a removed notice is restored when
+    served again, a delisted one only when it is listed again.
+    """
     now = utcnow()
     digest = fingerprint(fetched)
     with store.atomic():
@@ -65,12 +77,16 @@ def record_fetch(
             store.save_file(file, now)
         row = store.notice_row(fetched.source, fetched.url)
         if row is None:
-            return _record_new(store, fetched, digest, run_id=run_id, baseline=baseline, now=now)
+            return _record_new(
+                store, fetched, digest, run_id=run_id, baseline=baseline, now=now, section=section
+            )
         notice_id = int(row["id"])
-        store.refresh_notice(notice_id, fetched, now)
+        back = row["status"] == "removed" or (row["status"] == "delisted" and section)
+        status = row["status"] if row["status"] == "delisted" and not back else "active"
+        store.refresh_notice(notice_id, fetched, now, status=status, section=section)
         hashes = store.version_ids_by_hash(notice_id)
         current_id = row["current_version_id"]
-        if row["status"] == "removed":
+        if back:
             return _record_restored(store, fetched, digest, row, hashes, run_id, now)
         if hashes.get(digest) == current_id:
             return Outcome("unchanged", notice_id)
@@ -88,6 +104,34 @@ def record_not_modified(store: Store, source: str, url: str, *, listed: date | N
         raise LookupError(f"304 for a notice we never stored: {url}")
     store.touch_notice(int(row["id"]), utcnow(), listed)
     return Outcome("not_modified", int(row["id"]))
+
+
+def record_delisted(store: Store, source: str, url: str, *, run_id: int | None) -> Outcome:
+    """Record that a stored notice is still served but gone from the listing that should
+    show it (a withdrawal that leaves the page up): a ``delisted`` change, once."""
+    now = utcnow()
+    with store.atomic():
+        row = store.notice_row(source, url)
+        if row is None:
+            raise LookupError(f"delisting check of a notice we never stored: {url}")
+        notice_id = int(row["id"])
+        if row["status"] != "active":
+            return Outcome("unchanged", notice_id)
+        store.mark_delisted(notice_id, now)
+        change_id = store.insert_change(
+            document_id=row["document_id"],
+            notice_id=notice_id,
+            run_id=run_id,
+            kind="delisted",
+            version_id=row["current_version_id"],
+            previous_version_id=row["current_version_id"],
+            source=source,
+            url=url,
+            title=row["title"],
+            detected_at=now,
+            diff=None,
+        )
+    return Outcome("delisted", notice_id, change_id)
 
 
 def record_gone(store: Store, source: str, url: str, *, run_id: int | None, status: int) -> Outcome:
@@ -126,9 +170,10 @@ def _record_new(
     run_id: int | None,
     baseline: bool,
     now: str,
+    section: str | None,
 ) -> Outcome:
     document_id, created = store.ensure_document(document_identity(fetched), fetched, now)
-    notice_id = store.insert_notice(fetched, now, document_id)
+    notice_id = store.insert_notice(fetched, now, document_id, section)
     version_id = store.insert_version(notice_id, run_id, fetched, digest, now)
     store.set_current_version(notice_id, version_id)
     if baseline:

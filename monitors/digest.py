@@ -4,8 +4,8 @@ A period is a day (or a week starting on ``weekly_day``) in the subscription's t
 digest for it is due from ``digest_hour`` (local) after it ends. Its ledger row — "this digest
 covers [start, end)" — is written before it is sent, so a restart neither skips nor repeats it.
 Every change of the period from the subscription's sources is listed, relevant or not, of
-every kind (new, modified, removed, restored: counted in that order), grouped by topic (most
-important first) and source, with a footer of failing sources.
+every kind (new, modified, removed, restored, delisted: counted in that order), grouped by
+topic (most important first) and source, with a footer of failing sources.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 #: Every change kind, in the order digests count and list them.
-ALERT_KINDS = ("new", "modified", "removed", "restored")
+ALERT_KINDS = ("new", "modified", "removed", "restored", "delisted")
 #: ``available``: a file that could not be downloaded before has arrived (no text diff).
 ATTACHMENT_CHANGES = (None, "added", "removed", "changed", "available")
 DIGEST_PERIODS = ("daily", "weekly")

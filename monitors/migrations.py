@@ -351,3 +351,12 @@ def m006_accounting(db: Database) -> None:
         foreign_keys=[("source", "sources", "name")],
     )
     db["notices"].add_column("needs_recheck", int, not_null_default=0)
+
+
+@migrations()
+def m007_notice_section(db: Database) -> None:
+    """``notices.section``: the listing section a notice was last listed in (for withdrawal
+    checks: a notice missing from the part of its section a crawl read is checked at once).
+    Notice status gains ``delisted`` (still served, no longer listed)."""
+    db["notices"].add_column("section", str)
+    db["notices"].create_index(["source", "last_checked_at"])

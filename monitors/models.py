@@ -12,7 +12,7 @@ from typing import Any
 #: ``failed``: the source could not be read (layout change, listing failure, store error,
 #: unexpected exception, outage); ``blocked``: the site refused us; ``aborted``: stopped.
 RUN_OUTCOMES = ("running", "ok", "partial", "failed", "blocked", "aborted")
-CHANGE_KINDS = ("new", "modified", "removed", "restored")
+CHANGE_KINDS = ("new", "modified", "removed", "restored", "delisted")
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,8 @@ class KnownNotice:
     etag: str | None
     last_modified: str | None
     needs_recheck: bool = False
+    section: str | None = None
+    title: str = ""
 
 
 @dataclass(frozen=True)

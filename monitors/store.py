@@ -267,8 +267,8 @@ class Store:
     def known_notices(self, source: str) -> dict[str, KnownNotice]:
         """Every stored notice of ``source`` keyed by URL (for incremental crawling)."""
         rows = self._all(
-            "SELECT id, url, status, listed_date, etag, last_modified, needs_recheck "
-            "FROM notices WHERE source = ?",
+            "SELECT id, url, status, listed_date, etag, last_modified, needs_recheck, section, "
+            "title FROM notices WHERE source = ?",
             [source],
         )
         return {
@@ -280,6 +280,8 @@ class Store:
                 etag=r["etag"],
                 last_modified=r["last_modified"],
                 needs_recheck=bool(r["needs_recheck"]),
+                section=r["section"],
+                title=r["title"] or "",
             )
             for r in rows
         }
@@ -302,7 +304,11 @@ class Store:
         return int(row["n"]) if row else 0
 
     def insert_notice(
-        self, fetched: FetchedNotice, now: str, document_id: int | None = None
+        self,
+        fetched: FetchedNotice,
+        now: str,
+        document_id: int | None = None,
+        section: str | None = None,
     ) -> int:
         """Store a notice (one URL) seen for the first time; return its id."""
         table = self.db["notices"].insert(
@@ -312,6 +318,7 @@ class Store:
                 "status": "active",
                 "first_seen_at": now,
                 "document_id": document_id,
+                "section": section,
                 **_notice_fields(fetched, now),
             }
         )
@@ -353,9 +360,54 @@ class Store:
         rows = self._all("SELECT * FROM notices WHERE document_id = ? ORDER BY id", [document_id])
         return [_notice(r) for r in rows]
 
-    def refresh_notice(self, notice_id: int, fetched: FetchedNotice, now: str) -> None:
-        """Update a notice's descriptive fields and validators after a successful fetch."""
-        self._update_notice(notice_id, {"status": "active", **_notice_fields(fetched, now)})
+    def refresh_notice(
+        self,
+        notice_id: int,
+        fetched: FetchedNotice,
+        now: str,
+        *,
+        status: str = "active",
+        section: str | None = None,
+    ) -> None:
+        """Update a notice's descriptive fields and validators after a successful fetch
+        (and the listing section it was listed in, when it came from a listing)."""
+        fields = {"status": status, **_notice_fields(fetched, now)}
+        if section is not None:
+            fields["section"] = section
+        self._update_notice(notice_id, fields)
+
+    def mark_delisted(self, notice_id: int, now: str) -> None:
+        """Flag a notice still served but no longer listed where it should be."""
+        self._update_notice(notice_id, {"status": "delisted", "last_checked_at": now})
+
+    def reverify_due(
+        self, source: str, limit: int, overdue_before: str, skip: set[str]
+    ) -> list[dict[str, Any]]:
+        """Stored notices to re-check now: the ``limit`` checked longest ago, plus every one
+        whose last check is older than ``overdue_before``; never those in ``skip``."""
+        rows = self._all(
+            "SELECT url, title, listed_date, last_checked_at FROM notices "
+            "WHERE source = ? AND status IN ('active', 'delisted') "
+            "ORDER BY last_checked_at IS NOT NULL, last_checked_at, id LIMIT ?",
+            [source, limit + len(skip)],
+        )
+        due = [r for r in rows if r["url"] not in skip][:limit]
+        overdue = self._all(
+            "SELECT url, title, listed_date, last_checked_at FROM notices "
+            "WHERE source = ? AND status IN ('active', 'delisted') AND last_checked_at < ?",
+            [source, overdue_before],
+        )
+        chosen = {r["url"] for r in due}
+        return due + [r for r in overdue if r["url"] not in skip and r["url"] not in chosen]
+
+    def verification_summary(self, source: str) -> dict[str, Any]:
+        """How many notices are watched and when the one checked longest ago was checked."""
+        row = self._one(
+            "SELECT count(*) AS watched, min(last_checked_at) AS oldest FROM notices "
+            "WHERE source = ? AND status IN ('active', 'delisted')",
+            [source],
+        )
+        return row or {"watched": 0, "oldest": None}
 
     def set_current_version(self, notice_id: int, version_id: int) -> None:
         """Point a notice at the version that is live now."""

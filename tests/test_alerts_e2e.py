@@ -202,6 +202,6 @@ def test_restored_notice_alerts_its_subscribers_again(
     [mail] = [m for m in mails if "Restored: " in m["Subject"]]
     assert mail["Subject"].startswith("[dualwatch][dual-use] Restored: ")
     text = mail.get_body(("plain",)).get_content()
-    assert "reported removed on " in text and "Its content is the same" in text
+    assert "reported removed or delisted on " in text and "Its content is the same" in text
     kinds = sorted(m["Subject"].split("] ", 1)[1].split(":", 1)[0] for m in mails)
     assert kinds == ["Removed", "Restored"]  # the baseline alerted nobody; each change once

@@ -475,11 +475,14 @@ def test_restored_notice_says_when_it_was_removed_and_shows_the_diff() -> None:
     rendered = render_alert(restored_notice())
     assert rendered.subject == f"[dualwatch][rare-earths] Restored: {removed_notice().title}"
     for part in (rendered.text, rendered.html):
-        assert "is served again" in part and "2026-02-10" in part
+        assert "is served and listed again" in part and "2026-02-10" in part
         assert "Changed since it was removed" in part
         assert "(unavailable: could not be downloaded yet)" in part
         assert "HTTP" not in part and "same as when it was removed" not in part
-    assert "The page, reported removed on 2026-02-10, is served again." in rendered.text
+    assert (
+        "The notice, reported removed or delisted on 2026-02-10, is served and listed again."
+        in rendered.text
+    )
     assert "~ 本公告自[-公布之-]{+2025年12月1+}日起正式实施。" in rendered.text
     assert ins_del(rendered.html) == (["公布之"], ["2025年12月1"])
     assert "background-color:#ddf4ff" in rendered.html  # its own badge
@@ -577,8 +580,14 @@ def test_stored_restored_notice_unchanged(store: Store, config: Config) -> None:
     assert rendered.subject.startswith("[dualwatch][")
     assert f"] Restored: {STORED_TITLE}" in rendered.subject
     day = removed.detected_at[:10]
-    assert f"The page, reported removed on {day}, is served again." in rendered.text
-    assert f"reported removed on <b>{day}</b>, is served again." in rendered.html
+    assert (
+        f"The notice, reported removed or delisted on {day}, is served and listed again."
+        in rendered.text
+    )
+    assert (
+        f"reported removed or delisted on <b>{day}</b>, is served and listed again."
+        in rendered.html
+    )
     for part in (rendered.text, rendered.html):
         assert "Its content is the same as when it was removed." in part
         assert "Changed since it was removed" not in part and "Restored" in part
@@ -708,7 +717,7 @@ def test_provenance_lines_are_escaped() -> None:
     parse_html(rendered.html)
     assert "<script>" not in rendered.html and "<img" not in rendered.html
     assert rendered.html.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 3  # host, error, file
-    assert "removed on <b>&lt;script&gt;al</b>" in rendered.html  # the date part only
+    assert "delisted on <b>&lt;script&gt;al</b>" in rendered.html  # the date part only
     assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in rendered.html  # file format
     assert f"the page is on {HOSTILE}, which" in rendered.text
 

@@ -29,6 +29,7 @@ from crawler.context import apply_crawl_settings, config_from_settings
 from crawler.items import GoneItem, ListedNotice, NoticeItem, NotModifiedItem
 from crawler.middlewares import ENCODING_ERROR_META
 from crawler.pagecheck import check_body
+from monitors import detect, reverify
 from monitors.errors import ConfigError, ParseError, SourceBlockedError
 from monitors.models import Attachment, FetchedNotice, KnownNotice, RunStats
 from monitors.normalize import html_to_text, normalize_text
@@ -46,6 +47,8 @@ log = logging.getLogger("dualwatch.crawl")
 BLOCK_STATUSES = frozenset({401, 403, 407, 412, 429, 451})
 GONE_STATUSES = (404, 410)
 ENTRY_META = "dualwatch_entry"
+DELISTING_META = "dualwatch_delisting_check"
+REVERIFY_META = "dualwatch_reverify"
 ATTACHMENT_HREF = re.compile(r"\.(pdf|docx?|xlsx?|zip|rar|wps|et)$", re.IGNORECASE)
 #: What an off-host page's main content is most likely in (first match wins).
 OFFSITE_BODY = ("main", "article", "div#contents", "div#content", "div.content", "body")
@@ -116,6 +119,7 @@ class DualwatchSpider(scrapy.Spider):
         self.newest_listed: date | None = None
         self.accounts = Accounts()
         self.gone: list[GoneItem] = []
+        self.delisting: set[str] = set()  # notices checked because their listing dropped them
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -260,14 +264,18 @@ class DualwatchSpider(scrapy.Spider):
         next_page: Callable[[int], Request] | None = None,
         *,
         section: str | None = None,
+        ordered: bool = True,
     ) -> Iterator[Any]:
         """Account for every entry of a listing page; request those worth fetching and, when
         useful, the next listing page.
 
         ``section`` names the listing walk (a column, an index): its first complete read is
-        its baseline. Unknown entries beyond ``max_new_per_run`` are left for the next run
-        (the run is then ``partial``); entries on other hosts are recorded from the listing
-        (or fetched once when their host is in ``follow_hosts``).
+        its baseline. ``ordered``: the listing shows everything newest first (a notice
+        dated within the range read must be on it — withdrawals are inferred from that);
+        False for composite pages such as a home page's boxes. Unknown entries beyond
+        ``max_new_per_run`` are left for the next run (the run is then ``partial``); entries
+        on other hosts are recorded from the listing (or fetched once when their host is in
+        ``follow_hosts``).
         """
         section = section or self.source.name
         self.crawler.stats.inc_value("dualwatch/pages")
@@ -281,6 +289,8 @@ class DualwatchSpider(scrapy.Spider):
         wanted = 0
         for entry in entries:
             self.accounts.list_entry(entry.url, section)
+            if ordered and entry.listed_date:
+                self.accounts.section_dates.setdefault(section, []).append(entry.listed_date)
             for item in self._follow_entry(entry, in_baseline):
                 wanted += 1
                 yield item
@@ -316,7 +326,10 @@ class DualwatchSpider(scrapy.Spider):
             yield from self._follow_offsite(entry, known)
             return
         if known is not None and not (
-            self.full or known.needs_recheck or self.within_revisit_window(entry, known)
+            self.full
+            or known.needs_recheck
+            or known.status != "active"  # removed or delisted, and listed: back?
+            or self.within_revisit_window(entry, known)
         ):
             self.accounts.account(entry.url, "skipped: known, not due")
             return
@@ -327,6 +340,92 @@ class DualwatchSpider(scrapy.Spider):
         self.accounts.requested.add(entry.url)
         self.accounts.known_checked += known is not None
         return self.build_detail_request(entry, known)
+
+    # -- after the listings: withdrawal checks and re-verification ---------------------------
+
+    def after_listings(self) -> list[Request]:
+        """Requests to make once every listing page is read (called once, when the crawl
+        first runs out of work): notices missing from their listing, then the stored
+        notices whose turn it is to be re-checked."""
+        if not self.accounts.sections_read or any(
+            f["kind"] in ("blocked", "layout", "listing", "dropped") and f["role"] != "entry"
+            for f in self.failures
+        ):
+            return []  # the listings were not read: nothing can be inferred, nothing added
+        requests = []
+        for known in self.missing():
+            if self._fetchable(known.url):
+                requests.append(self._check_request(known, DELISTING_META))
+            else:  # known only from its listing entry: gone from the listing is all we know
+                outcome = detect.record_delisted(
+                    self.store, self.source.name, known.url, run_id=self.run_id
+                )
+                log.info("%s: %s %s", self.source.name, outcome.kind, known.url)
+        return requests + [self._check_request(k, REVERIFY_META) for k in self.reverify_due()]
+
+    def missing(self) -> list[KnownNotice]:
+        """Active notices absent from the part of their listing section this crawl read.
+
+        Only sections read completely, established before this crawl, are compared, and only
+        notices dated after the oldest date read there (older ones may sit on pages not read).
+        Many missing at once is a listing change, not withdrawals: recorded as a failure.
+        """
+        if self.accounts.sections_failed:
+            return []
+        missing: list[KnownNotice] = []
+        for section in sorted(self.accounts.sections_read & self.established):
+            dates = self.accounts.section_dates.get(section)
+            if not dates:
+                continue
+            in_range = [
+                known
+                for known in self.known.values()
+                if known.section == section
+                and known.status == "active"
+                and known.listed_date is not None
+                and known.listed_date > min(dates)
+            ]
+            gone = [k for k in in_range if k.url not in self.accounts.listed]
+            if self._mass_unlisting(section, len(gone), len(in_range)):
+                return []
+            missing += [k for k in gone if k.url not in self.accounts.requested]
+        return missing
+
+    def _mass_unlisting(self, section: str, count: int, in_range: int) -> bool:
+        source = self.source
+        if count < source.outage_min or count <= source.outage_share * max(in_range, 1):
+            return False
+        self.fail(
+            "listing",
+            source.listing_url,
+            f"listing section {section} no longer shows {count} of the {in_range} notices it "
+            "should: treated as a listing change, nothing marked delisted",
+        )
+        return True
+
+    def reverify_due(self) -> list[KnownNotice]:
+        """Stored notices whose turn it is to be re-checked (see :mod:`monitors.reverify`)."""
+        watched = [k for k in self.known.values() if k.status in ("active", "delisted")]
+        count = reverify.budget(len(watched), self.source)
+        rows = self.store.reverify_due(
+            self.source.name, count, reverify.overdue_before(self.source), self.accounts.requested
+        )
+        due = [self.known[r["url"]] for r in rows if r["url"] in self.known]
+        return [k for k in due if self._fetchable(k.url)]
+
+    def _fetchable(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return self.on_configured_host(url) or host in self.source.follow_hosts
+
+    def _check_request(self, known: KnownNotice, purpose: str) -> Request:
+        """A detail request for a stored notice outside the listing walk."""
+        entry = ListedNotice(url=known.url, title=known.title, listed_date=known.listed_date)
+        request = self.detail_request(entry, known)
+        request.meta[purpose] = True
+        if purpose == DELISTING_META:
+            self.delisting.add(known.url)
+        self.crawler.stats.inc_value(f"dualwatch/{purpose.removeprefix('dualwatch_')}")
+        return request
 
     def _within_new_budget(self, entry: ListedNotice) -> bool:
         """Count an unknown entry against ``max_new_per_run``; False (and accounted) beyond."""
