@@ -11,24 +11,22 @@ import re
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from monitors import health, tasks
-from monitors.alerts import SendReport
-from monitors.config import Config, load_config
-from monitors.daemon import run_daemon
-from monitors.detect import format_change_diff
-from monitors.durations import parse_duration
+from monitors.config import load_config
 from monitors.errors import ConfigError, DualwatchError
-from monitors.ledger import Delivery, Ledger
 from monitors.logsetup import configure_logging
-from monitors.rules import explain
-from monitors.rules_load import load_rules
-from monitors.scheduler import next_run_times
-from monitors.store import Store
-from monitors.views import notice_report, run_report, run_table, runs_table, shorten, table
+
+# Everything else is imported by the commands that use it, so `dualwatch --help` and
+# `dualwatch crawl` do not load the scheduler, the mail and template stack or the diff code
+# (measured with bench/startup_bench.py).
+if TYPE_CHECKING:
+    from monitors.alerts import SendReport
+    from monitors.config import Config
+    from monitors.ledger import Delivery
+    from monitors.store import Store
 
 RELATIVE = re.compile(r"^(\d+)([hdw])$")
 
@@ -51,6 +49,8 @@ class Context:
 
     def store(self) -> Store:
         """Open the store of the configured data directory."""
+        from monitors.store import Store
+
         return Store.open(self.config.db_path)
 
 
@@ -89,6 +89,10 @@ def cli(
 @pass_context
 def crawl(obj: Context, sources: tuple[str, ...], full: bool, no_send: bool, wait: str) -> None:
     """Crawl SOURCES now (all enabled sources when none is named)."""
+    from monitors import tasks
+    from monitors.durations import parse_duration
+    from monitors.views import run_table
+
     report = tasks.crawl(
         obj.config,
         sources,
@@ -116,6 +120,8 @@ def changes(
     obj: Context, since: str | None, source: str | None, limit: int | None, as_json: bool
 ) -> None:
     """List detected changes, oldest first."""
+    from monitors.views import shorten, table
+
     with obj.store() as store:
         found = store.list_changes(since=parse_since(since), source=source, limit=limit)
     if as_json:
@@ -135,6 +141,8 @@ def changes(
 def show(obj: Context, notice: str, text: bool) -> None:
     """Show a notice (by id or URL): number, issuer, dates, type, language, attachments,
     its copies on other sites, versions, changes and current text."""
+    from monitors.views import notice_report
+
     with obj.store() as store:
         found = store.find_notice(notice)
         if found is None:
@@ -147,6 +155,8 @@ def show(obj: Context, notice: str, text: bool) -> None:
 @pass_context
 def diff(obj: Context, change: int) -> None:
     """Show what CHANGE changed: line diff with per-character marks ([-old-]{+new+})."""
+    from monitors.detect import format_change_diff
+
     with obj.store() as store:
         found = store.get_change(change)
     if found is None:
@@ -159,21 +169,26 @@ def diff(obj: Context, change: int) -> None:
 @pass_context
 def sources(obj: Context) -> None:
     """List configured sources with their last run and stored notice count."""
+    from monitors.views import age, shorten, table
+
     rows = []
     with obj.store() as store:
         for source in obj.config.sources.values():
             run = store.last_run(source.name)
+            checked = store.verification_summary(source.name)["oldest"]
             rows.append(
                 [
                     source.name,
                     "yes" if source.enabled else "no",
                     str(store.count_notices(source.name)),
+                    age(checked),
                     run.started_at if run else "never",
                     run.outcome if run else "-",
                     shorten(run.message or "", 60) if run else "",
                 ]
             )
-    click.echo(table(["source", "enabled", "notices", "last run", "outcome", "message"], rows))
+    headers = ["source", "enabled", "notices", "oldest check", "last run", "outcome", "message"]
+    click.echo(table(headers, rows))
 
 
 @cli.command()
@@ -184,6 +199,8 @@ def sources(obj: Context) -> None:
 def runs(obj: Context, source: str | None, run_id: int | None, limit: int) -> None:
     """Recent crawl runs (of SOURCE), or one run in full with its errors and the entries
     it could not account for."""
+    from monitors.views import run_report, runs_table
+
     if source is not None:
         obj.config.source(source)
     with obj.store() as store:
@@ -203,6 +220,8 @@ def runs(obj: Context, source: str | None, run_id: int | None, limit: int) -> No
 @pass_context
 def daemon(obj: Context) -> None:
     """Run the schedule (crawls, digests, delivery, retention) until SIGTERM or Ctrl-C."""
+    from monitors.daemon import run_daemon
+
     sys.exit(run_daemon(obj.config, verbosity=obj.verbose))
 
 
@@ -212,6 +231,9 @@ def daemon(obj: Context) -> None:
 def status(obj: Context, as_json: bool) -> None:
     """Per source: health, last run, outcome, next run, consecutive failures, notices, last
     change."""
+    from monitors import health
+    from monitors.scheduler import next_run_times
+
     with obj.store() as store:
         statuses = health.status(store, obj.config, next_run_times(obj.config, datetime.now(UTC)))
     click.echo(health.status_json(statuses) if as_json else health.status_table(statuses))
@@ -222,6 +244,9 @@ def status(obj: Context, as_json: bool) -> None:
 @pass_context
 def alerts(obj: Context, pending: bool) -> None:
     """List immediate alerts and digests with their delivery status."""
+    from monitors.ledger import Ledger
+    from monitors.views import table
+
     with obj.store() as store:
         ledger = Ledger(store)
         rows = [_ledger_row(d) for d in ledger.listing("alerts", pending_only=pending)]
@@ -233,6 +258,8 @@ def alerts(obj: Context, pending: bool) -> None:
 @pass_context
 def send(obj: Context) -> None:
     """Classify new changes, queue alerts, open due digests and deliver what is due."""
+    from monitors import tasks
+
     with obj.store() as store:
         report = tasks.send_pending(store, obj.config)
     click.echo(delivery_summary(report, obj.config))
@@ -249,6 +276,8 @@ def digest(
     obj: Context, period: str | None, name: str | None, preview: str | None, do_send: bool
 ) -> None:
     """Show (or --preview, or --send) the digest of the latest complete period."""
+    from monitors import tasks
+
     with obj.store() as store:
         tasks.prepare_digests(store, obj.config)
         for subscription, rendered in tasks.render_digests(store, obj.config, name, period):
@@ -272,6 +301,10 @@ def rules() -> None:
 @pass_context
 def rules_test(obj: Context, target: str) -> None:
     """Show which topics TARGET (a stored notice id/URL, or an HTML or text file) matches."""
+    from monitors import tasks
+    from monitors.rules import explain
+    from monitors.rules_load import load_rules
+
     ruleset = load_rules(obj.config.rules_path, known_sources=obj.config.sources)
     with obj.store() as store:
         title, text, source, doc_type = tasks.rule_input(store, target)
@@ -294,6 +327,8 @@ def delivery_summary(report: SendReport, config: Config) -> str:
 
 
 def _ledger_row(delivery: Delivery) -> list[str]:
+    from monitors.views import shorten
+
     what = (
         f"change {delivery.change_id}"
         if delivery.table == "alerts"

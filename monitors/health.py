@@ -56,7 +56,7 @@ from monitors.mailer import DeliveryResult, Transport
 from monitors.messages import build_email, header_safe
 from monitors.models import Run
 from monitors.store import Store
-from monitors.views import shorten, table
+from monitors.views import age, shorten, table
 
 log = logging.getLogger(__name__)
 
@@ -226,6 +226,7 @@ class SourceStatus:
     message: str | None
     since: str | None = None
     alerted_at: str | None = None
+    oldest_check_at: str | None = None  # the stored notice checked longest ago
 
 
 # -- what a failed run means ----------------------------------------------------------------
@@ -644,6 +645,7 @@ def _source_status(store: Store, source: SourceConfig, next_run: datetime | None
         message=message,
         since=since,
         alerted_at=alerted,
+        oldest_check_at=store.verification_summary(source.name)["oldest"],
     )
 
 
@@ -668,11 +670,11 @@ def status_json(statuses: Sequence[SourceStatus]) -> str:
 def status_table(statuses: Sequence[SourceStatus]) -> str:
     """The `dualwatch status` table."""
     headers = ["source", "enabled", "state", "last run", "outcome", "next run", "failures",
-               "notices", "last change", "message"]  # fmt: skip
+               "notices", "oldest check", "last change", "message"]  # fmt: skip
     rows = [
         [s.source, "yes" if s.enabled else "no", s.state, s.last_run_at or "never",
          s.outcome or "-", s.next_run_at or "-", str(s.consecutive_failures), str(s.notices),
-         s.last_change_at or "-", _status_note(s)]
+         age(s.oldest_check_at), s.last_change_at or "-", _status_note(s)]
         for s in statuses
     ]  # fmt: skip
     return table(headers, rows)

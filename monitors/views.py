@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from monitors.models import Notice, Run, Version
@@ -51,6 +52,18 @@ def run_table(runs: Sequence[Run]) -> str:
         for r in runs
     ]  # fmt: skip
     return table(headers, rows)
+
+
+def age(iso: str | None, now: datetime | None = None) -> str:
+    """How long ago an ISO time was, coarsely ("3d 4h", "25m"); "-" for None."""
+    if not iso:
+        return "-"
+    seconds = ((now or datetime.now(UTC)) - datetime.fromisoformat(iso)).total_seconds()
+    minutes = max(int(seconds // 60), 0)
+    days, hours, mins = minutes // 1440, minutes // 60 % 24, minutes % 60
+    if days:
+        return f"{days}d {hours}h"
+    return f"{hours}h {mins}m" if hours else f"{mins}m"
 
 
 def runs_table(runs: Sequence[Run]) -> str:

@@ -263,6 +263,42 @@ def meti_page_missing(request: Request, serve: Serve, phase: str) -> Response:
     return serve(request)
 
 
+def oldest_mofcom_detail() -> str:
+    """The path of the oldest notice MOFCOM's 政策发布 lists at state 1."""
+    from tests.replica.content import mofcom as content
+
+    listed = [n for n in content.notices(0) if n.listed_at(1)]
+    return min(listed, key=lambda n: n.published).path
+
+
+def revise_oldest(request: Request, serve: Serve, phase: str) -> Response:
+    """MOFCOM corrects its oldest listed notice (a sentence added), long after publication."""
+    if phase != "on" or request.path != oldest_mofcom_detail():
+        return serve(request)
+    response = serve(unconditional(request))
+    if response.status != 200:
+        return response
+    body = '<div class="art-con" ergodic="article">'
+    html = response.body.decode("utf-8").replace(body, body + "<p>（更正：本通知附件已更新。）</p>", 1)
+    return replace_body(response, html.encode("utf-8"))
+
+
+LISTING_ITEM = re.compile(r"<li><a href=\\\"(/zwgk/[^\\]+)\\\".*?</li>\\n")
+
+
+def unlist_fifth(request: Request, serve: Serve, phase: str) -> Response:
+    """MOFCOM's listing API stops showing its fifth notice, whose page stays served."""
+    response = serve(unconditional(request) if phase == "on" else request)
+    if phase != "on" or request.path != MOFCOM_API or "pageNo" in request.query:
+        return response
+    text = response.body.decode("utf-8")
+    items = list(LISTING_ITEM.finditer(text))
+    if len(items) < 5:
+        return response
+    fifth = items[4]
+    return replace_body(response, (text[: fifth.start()] + text[fifth.end() :]).encode("utf-8"))
+
+
 VARIATIONS: dict[str, Variation] = {
     v.name: v
     for v in (
@@ -289,6 +325,9 @@ VARIATIONS: dict[str, Variation] = {
         Variation("challenge-page", MOFA_HOST, "6 KB 'Just a moment...' page", challenge_page),
         Variation("page-two-fails", MOFCOM_HOST, "listing page 2 answers 500", page_two_fails),
         Variation("one-404", MOFA_HOST, "one release taken down, then back", one_404),
+        Variation("revise-oldest", MOFCOM_HOST, "the oldest notice corrected", revise_oldest),
+        Variation("unlist-fifth", MOFCOM_HOST, "fifth notice unlisted, page kept",
+                  unlist_fifth),
         Variation("meti-page-missing", "www.meti.go.jp", "law09-2.html answers 404",
                   meti_page_missing),
     )
