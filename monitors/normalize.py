@@ -17,8 +17,8 @@ import hashlib
 import re
 import unicodedata
 
-from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+from lxml import etree
+from parsel import Selector
 
 __all__ = [
     "CJK_CHAR_CLASS",
@@ -70,10 +70,6 @@ BLOCK_TAGS = frozenset(
 SPACED_TAGS = frozenset({"td", "th"})
 #: Elements whose content is dropped entirely.
 DROP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe"})
-_DROP_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
-
-_END_BLOCK = object()
-_END_PRE = object()
 
 
 def is_cjk(ch: str) -> bool:
@@ -123,54 +119,127 @@ def normalize_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _string_text(node: NavigableString, in_pre: bool) -> str:
-    """Text contributed by a string node (source whitespace is insignificant outside pre)."""
-    if isinstance(node, _DROP_STRINGS):
-        return ""
-    text = str(node)
-    return text if in_pre else _SPACE_RE.sub(" ", text)
+class _TextBuilder:
+    """Renders start/end/data events to raw text with line breaks at block boundaries.
+
+    It is an lxml parser target (``start``, ``end``, ``data``, ``comment``, ``pi``,
+    ``doctype``, ``close``) and is also driven by :func:`_walk_tree` over a parsed tree, so an
+    HTML string and an already-parsed element are rendered by the same rules.
+    """
+
+    __slots__ = ("_drop", "_parts", "_pre")
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._drop = 0  # depth inside a dropped element (script, style...)
+        self._pre = 0  # depth inside <pre>
+
+    def start(self, tag: object, attrib: object = None, nsmap: object = None) -> None:
+        if self._drop or tag in DROP_TAGS:
+            self._drop += 1
+            return
+        if tag in BLOCK_TAGS:
+            self._parts.append("\n")
+        elif tag in SPACED_TAGS:
+            self._parts.append(" ")
+        if tag == "pre":
+            self._pre += 1
+
+    def end(self, tag: object) -> None:
+        if self._drop:
+            self._drop -= 1
+            return
+        if tag == "pre":
+            self._pre -= 1
+        if tag in BLOCK_TAGS:
+            self._parts.append("\n")
+
+    def data(self, text: str) -> None:
+        """Text (source whitespace is insignificant outside ``<pre>``)."""
+        if not self._drop:
+            self._parts.append(text if self._pre else _SPACE_RE.sub(" ", text))
+
+    def comment(self, text: str) -> None:
+        """Comments are dropped."""
+
+    def pi(self, target: str, data: str | None = None) -> None:
+        """Processing instructions are dropped."""
+
+    def doctype(self, *args: object) -> None:
+        """The doctype is dropped."""
+
+    def close(self) -> str:
+        return "".join(self._parts)
 
 
-def _walk_text(root: Tag) -> str:
-    """Render ``root`` to raw text with line breaks at block boundaries (iteratively)."""
-    parts: list[str] = []
-    stack: list[object] = [root]
-    pre_depth = 0
-    while stack:
-        item = stack.pop()
-        if item is _END_BLOCK:
-            parts.append("\n")
-        elif item is _END_PRE:
-            pre_depth -= 1
-        elif isinstance(item, NavigableString):
-            parts.append(_string_text(item, pre_depth > 0))
-        elif isinstance(item, Tag) and item.name not in DROP_TAGS:
-            if item.name in BLOCK_TAGS:
-                parts.append("\n")
-                stack.append(_END_BLOCK)
-            elif item.name in SPACED_TAGS:
-                parts.append(" ")
-            if item.name == "pre":
-                pre_depth += 1
-                stack.append(_END_PRE)
-            stack.extend(reversed(item.contents))
-    return "".join(parts)
+def _walk_tree(root: etree._Element) -> str:
+    """Render the lxml element ``root`` (not its tail) to raw text, iteratively."""
+    builder = _TextBuilder()
+    start, end, data = builder.start, builder.end, builder.data
+    walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    for event, node in walker:
+        if event == "start":
+            tag = node.tag
+            start(tag)
+            if tag in DROP_TAGS:
+                walker.skip_subtree()  # its "end" event still comes
+            elif node.text:
+                data(node.text)
+        elif event == "end":
+            end(node.tag)
+            if node.tail and node is not root:
+                data(node.tail)
+        elif node.tail and node is not root:  # a comment or processing instruction
+            data(node.tail)
+    return builder.close()
 
 
-def html_to_text(node: Tag | str) -> str:
-    """Extract normalised text from a ``bs4.Tag`` or an HTML string.
+def _parse_text(markup: str) -> str:
+    """Render an HTML string to raw text in one streaming parse (no tree is built, so any
+    nesting depth is read in full). Broken HTML is repaired by lxml's HTML parser."""
+    parser = etree.HTMLParser(target=_TextBuilder(), recover=True)
+    parser.feed(markup)
+    return parser.close()
+
+
+def html_to_text(node: Selector | etree._Element | str) -> str:
+    """Extract normalised text from a parsed node or an HTML string.
+
+    ``node`` is a parsel ``Selector`` (its lxml element; a text result is read as text), an
+    lxml element (the element and its content, never its tail), or an HTML string. Pass the
+    node the page was already parsed into: it is read as it is, without parsing it again,
+    and is not modified. (A ``bs4`` element is still accepted and read from its markup.)
 
     Block-level elements (:data:`BLOCK_TAGS`) and ``<br>`` produce line breaks,
     inline elements do not, table cells are separated by a space; ``script``,
     ``style``, ``noscript``, ``template``, ``iframe`` and comments are dropped.
     Whitespace in the HTML source is insignificant except inside ``<pre>``.
-    The input tree is not modified. Broken HTML is tolerated (lxml repairs it).
+    Broken HTML is tolerated (lxml repairs it).
     """
-    if isinstance(node, NavigableString):
-        return normalize_text(_string_text(node, in_pre=False))
+    if isinstance(node, Selector):
+        if isinstance(node.root, str):  # a text or attribute result: text, not markup
+            return normalize_text(_SPACE_RE.sub(" ", node.root))
+        node = node.root
+    if isinstance(node, etree._Element):
+        if not isinstance(node.tag, str):  # a comment or processing instruction
+            return ""
+        return normalize_text(_walk_tree(node))
+    if type(node).__module__.startswith("bs4"):
+        return _bs4_text(node)
     if isinstance(node, str):
-        node = BeautifulSoup(node, "lxml")
-    return normalize_text(_walk_text(node))
+        return normalize_text(_parse_text(node))
+    raise TypeError(f"html_to_text expects a Selector, an lxml element or a str, not {node!r}")
+
+
+def _bs4_text(node: object) -> str:
+    """Compatibility: a bs4 string is text (comments and declarations: nothing), any other
+    bs4 element is read from its markup."""
+    if isinstance(node, str):
+        kind = type(node).__name__
+        if kind in ("Comment", "Declaration", "Doctype", "ProcessingInstruction"):
+            return ""
+        return normalize_text(_SPACE_RE.sub(" ", node))
+    return normalize_text(_parse_text(str(node)))
 
 
 def content_hash(*parts: str) -> str:

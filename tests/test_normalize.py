@@ -3,11 +3,48 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+from parsel import Selector
+from scrapy.http import HtmlResponse
 
-from monitors.normalize import content_hash, html_to_text, is_cjk, normalize_text
+from crawler.items import ListedNotice
+from crawler.spiders import base as base_spider
+from crawler.spiders import (
+    generic,
+    meti,
+    mofa_en,
+    mofa_ja,
+    mofcom,
+    mofcom_bis,
+    mofcom_ecl,
+    mofcom_en,
+)
+from crawler.spiders.base import is_file_url
+from monitors import normalize
+from monitors.config import load_config
+from monitors.normalize import (
+    BLOCK_TAGS,
+    DROP_TAGS,
+    SPACED_TAGS,
+    content_hash,
+    html_to_text,
+    is_cjk,
+    normalize_text,
+)
+from tests.replica.app import ReplicaApp
+from tests.replica.content import meti as meti_content
+from tests.replica.protocol import Request as ReplicaRequest
+from tests.replica.timeline import STATES
 
 
 @pytest.mark.parametrize(
@@ -151,6 +188,28 @@ def test_html_to_text_deeply_nested_does_not_recurse() -> None:
     assert html_to_text(html) == "deep"
 
 
+def test_html_to_text_reads_a_parsed_node_without_parsing_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    page = Selector(
+        text="<div id='c'><p>第一条</p><script>x()</script><table><tr><td>A</td><td>B</td></tr>"
+        "</table><pre>a\n  b</pre></div>tail<p>outside</p>"
+    )
+    content = page.css("div#c")[0]
+    before = page.get()
+    monkeypatch.setattr(normalize.etree, "HTMLParser", None)  # a parse would fail
+    assert html_to_text(content) == "第一条\nA B\na\nb"  # the element, never its tail
+    assert html_to_text(content.root) == "第一条\nA B\na\nb"  # an lxml element
+    assert html_to_text(page) == "第一条\nA B\na\nb\ntail\noutside"
+    assert html_to_text(page.css("td::text")[1]) == "B"  # a text result is text
+    assert page.get() == before  # not modified
+
+
+def test_html_to_text_rejects_other_objects() -> None:
+    with pytest.raises(TypeError):
+        html_to_text(b"<p>bytes</p>")  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     ("parts", "joined"),
     [
@@ -170,3 +229,222 @@ def test_content_hash_separates_parts() -> None:
         content_hash("a", "b") == "d30a11ae896cfd9828c66c826156c80a42e6c401f767ced8dcde831b7a729bdc"
     )
     assert len(content_hash("x")) == 64
+
+
+# -- differential test: the lxml reader against the BeautifulSoup reader it replaced -----------
+#
+# html_to_text used to parse markup with BeautifulSoup (lxml parser) and walk the soup; the
+# spiders handed it ``node.get()``, so every page was parsed again. It now walks the lxml tree
+# the page was already parsed into (and reads strings in one streaming lxml parse). The
+# reference below is the former implementation, kept only here: both must give the same text
+# for every page the project reads.
+
+_REFERENCE_DROP_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
+
+
+def reference_html_to_text(markup: str) -> str:
+    """The former html_to_text (BeautifulSoup, lxml parser) of an HTML string."""
+    soup = BeautifulSoup(markup, "lxml")
+    parts: list[str] = []
+    stack: list[object] = [soup]
+    end_block, end_pre = object(), object()
+    pre_depth = 0
+    while stack:
+        item = stack.pop()
+        if item is end_block:
+            parts.append("\n")
+        elif item is end_pre:
+            pre_depth -= 1
+        elif isinstance(item, NavigableString):
+            if not isinstance(item, _REFERENCE_DROP_STRINGS):
+                text = str(item)
+                parts.append(text if pre_depth else normalize._SPACE_RE.sub(" ", text))
+        elif isinstance(item, Tag) and item.name not in DROP_TAGS:
+            if item.name in BLOCK_TAGS:
+                parts.append("\n")
+                stack.append(end_block)
+            elif item.name in SPACED_TAGS:
+                parts.append(" ")
+            if item.name == "pre":
+                pre_depth += 1
+                stack.append(end_pre)
+            stack.extend(reversed(item.contents))
+    return normalize_text("".join(parts))
+
+
+#: Elements compared one by one besides the whole page: every one with an id or a class
+#: (the spiders' content containers, widgets, boxes) and every table part, list and pre.
+COMPARED_NODES = "//*[@id or @class] | //table | //tr | //td | //th | //ul | //dl | //pre"
+
+
+def check_agrees(markup: str, where: str) -> int:
+    """The string, the parsed page and each compared element read alike; how many nodes."""
+    assert html_to_text(markup) == reference_html_to_text(markup), f"{where}: as a string"
+    page = Selector(text=markup)
+    nodes = [page, *page.xpath(COMPARED_NODES)]
+    for node in nodes:
+        expected = reference_html_to_text(node.get())
+        assert html_to_text(node) == expected, f"{where}: {node.get()[:120]!r}"
+    return len(nodes)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "tests" / "replica" / "templates"
+REFERENCE_PAGES = ROOT.parent / "shared" / "reference-pages"
+REPLICA_CONFIG = load_config(ROOT / "tests" / "replica" / "dualwatch.toml")
+#: Replica site module -> the source whose spider reads its detail pages.
+SITE_SOURCES = {
+    "mofcom": "mofcom",
+    "aqygzj": "mofcom-bis",
+    "exportcontrol": "mofcom-ecl",
+    "english_mofcom": "mofcom-en",
+    "mofa": "mofa-ja",
+    "mofa_press": "mofa-ja",
+    "mofa_en": "mofa-en",
+    "mofa_oshirase": "mofa-oshirase",
+    "meti": "meti",
+}
+
+
+@dataclass(frozen=True)
+class ReplicaPage:
+    """A detail page the replica serves, the source that reads it and its listing entry."""
+
+    source: str
+    entry: ListedNotice
+    body: bytes
+
+    def response(self) -> HtmlResponse:
+        """The page as the crawler sees it (with the source's forced encoding, if any)."""
+        encoding = REPLICA_CONFIG.source(self.source).encoding or "utf-8"
+        return HtmlResponse(url=self.entry.url, body=self.body, encoding=encoding)
+
+
+def replica_pages(state: int) -> list[ReplicaPage]:
+    """Every HTML detail page the spiders read at ``state``, rendered in-process: the
+    notices of every replica site, METI's feed releases (on its agencies' hosts too) and its
+    anpo pages."""
+    app = ReplicaApp(state=state)
+    wanted: dict[tuple[str, str], tuple[str, str, date | None]] = {}
+    for site in app.sites:
+        source = SITE_SOURCES[type(site).__module__.rsplit(".", 1)[-1]]
+        for notice in site.monitored_notices():
+            wanted[(site.host, notice.path)] = (source, notice.title, notice.published.date())
+    for release in meti_content.releases():
+        wanted[(release.host, release.path)] = ("meti", release.title, release.published.date())
+    for anpo in meti_content.anpo_pages():
+        wanted[(meti_content.METI_HOST, anpo.path)] = ("meti", anpo.title, None)
+    pages = []
+    for (host, path), (source, title, listed) in sorted(wanted.items()):
+        url = f"https://{host}{path}"
+        if is_file_url(url):
+            continue
+        answer = app.handle(ReplicaRequest("GET", host, path))
+        if answer.status == 200:
+            entry = ListedNotice(url=url, title=title, listed_date=listed)
+            pages.append(ReplicaPage(source, entry, answer.body))
+    return pages
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_reference_agrees_on_replica_pages(state: int) -> None:
+    pages = replica_pages(state)
+    assert len(pages) > 150
+    for page in pages:
+        check_agrees(page.response().text, page.entry.url)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in TEMPLATES.glob("*.html")))
+def test_reference_agrees_on_replica_templates(name: str) -> None:
+    check_agrees((TEMPLATES / name).read_text(encoding="utf-8"), name)
+
+
+REAL_PAGES = sorted(REFERENCE_PAGES.glob("*/*.html"))
+
+
+@pytest.mark.skipif(not REAL_PAGES, reason="../shared/reference-pages absent")
+@pytest.mark.parametrize("path", REAL_PAGES, ids=lambda p: p.name)
+def test_reference_agrees_on_real_pages(path: Path) -> None:
+    assert check_agrees(path.read_text(encoding="utf-8"), path.name) > 50
+
+
+SPIDER_CLASSES = {
+    "mofcom": mofcom.MofcomSpider,
+    "mofcom-bis": mofcom_bis.MofcomBisSpider,
+    "mofcom-ecl": mofcom_ecl.MofcomEclSpider,
+    "mofcom-en": mofcom_en.MofcomEnSpider,
+    "mofa-ja": mofa_ja.MofaJaSpider,
+    "mofa-en": mofa_en.MofaEnSpider,
+    "meti": meti.MetiSpider,
+    "mofa-oshirase": generic.GenericSpider,
+}
+SPIDER_MODULES = (base_spider, generic, meti, mofa_en, mofa_ja, mofcom, mofcom_ecl, mofcom_en)
+
+
+def markup_of(node: Any) -> str:
+    """What the spiders used to hand html_to_text: the node's markup (without its tail)."""
+    if isinstance(node, str):
+        return node
+    root = node.root if isinstance(node, Selector) else node
+    return etree.tostring(root, method="html", encoding="unicode", with_tail=False)
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_spiders_read_every_node_as_the_reference_does(
+    state: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every html_to_text call the spiders make on every replica detail page (the content
+    node, METI's table cells...) gives the former implementation's text for its markup."""
+    calls: list[str] = []
+
+    def checked(node: Any) -> str:
+        text = html_to_text(node)
+        assert text == reference_html_to_text(markup_of(node)), markup_of(node)[:200]
+        calls.append(text)
+        return text
+
+    for module in SPIDER_MODULES:
+        if hasattr(module, "html_to_text"):
+            monkeypatch.setattr(module, "html_to_text", checked)
+    pages = replica_pages(state)
+    spiders = {}
+    for name, spider_class in SPIDER_CLASSES.items():
+        spider = spider_class(source=name)
+        spider.config = REPLICA_CONFIG
+        spider.source = REPLICA_CONFIG.source(name)
+        # Every page counts as stored: METI keeps its releases without classifying them.
+        spider.known = {page.entry.url: None for page in pages}
+        if name == "mofa-oshirase":
+            spider.options = generic.parse_options(spider.source)
+        spiders[name] = spider
+    for page in pages:
+        notice = spiders[page.source].detail_item(page.response(), page.entry).notice
+        assert notice.text in calls
+    assert len(calls) >= len(pages) > 150
+
+
+HTML_TOKENS = (
+    "<p>", "</p>", "<div>", "</div>", "<br>", "<br/>", "<pre>", "</pre>", "<table>",
+    "</table>", "<tr>", "</tr>", "<td>", "</td>", "<th>", "<b>", "</b>", "<span>", "</span>",
+    "<a href='#'>", "</a>", "<ul>", "<li>", "</ul>", "<h1>", "</h1>", "<title>", "</title>",
+    "<textarea>", "</textarea>", "<script>x<b>y</b></script>", "<style>p{}</style>",
+    "<noscript>n<p>q</p></noscript>", "<template><p>t</p></template>", "<iframe>f</iframe>",
+    "<!-- c -->", "<?pi x?>", "<!DOCTYPE html>", "<html>", "<body>", "</body>", "&nbsp;",
+    "&amp;", "&lt;", "&#12288;", "&bogus;", "\n", " ", "\t", "\r\n", "\u3000",
+)  # fmt: skip
+random_html = st.lists(
+    st.one_of(
+        st.sampled_from(HTML_TOKENS),
+        st.text(alphabet="ab1 中文かな，。①Ａｶﾞ\n\t\u00a0\u200b<>&", max_size=6),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(random_html)
+def test_reference_agrees_on_random_markup(markup: str) -> None:
+    assert html_to_text(markup) == reference_html_to_text(markup)
+    page = Selector(text=markup)
+    for node in [page, *page.xpath("//*")]:
+        assert html_to_text(node) == reference_html_to_text(node.get()), node.get()

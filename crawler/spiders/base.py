@@ -8,6 +8,7 @@ A source spider only builds its listing requests, turns a listing page into
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
@@ -69,8 +70,17 @@ def is_file_url(url: str) -> bool:
 
 
 def strip_noise(node: Selector, noise_css: str) -> Selector:
-    """A copy of ``node`` without the elements matching ``noise_css`` (widgets, scripts)."""
-    fragment = Selector(text=node.get())
+    """A copy of ``node`` without the elements matching ``noise_css`` (widgets, scripts).
+
+    The copy is made from the parsed tree (``node`` is not parsed again, nor modified).
+    """
+    root = copy.deepcopy(node.root)
+    root.tail = None  # deepcopy copies the tail; the node's markup never includes it
+    page = root.makeelement("html", {})  # html > body > node, as a parse of its markup gives
+    body = root.makeelement("body", {})
+    page.append(body)
+    body.append(root)
+    fragment = Selector(root=page, type="html")
     for element in fragment.css(noise_css):
         element.drop()
     return fragment
@@ -84,7 +94,7 @@ def collect_attachments(node: Selector, base_url: str) -> tuple[Attachment, ...]
         if not ATTACHMENT_HREF.search(href.split("?")[0].split("#")[0]):
             continue
         url = urljoin(base_url, href)
-        name = normalize_text("".join(link.css("::text").getall())) or url.rsplit("/", 1)[-1]
+        name = normalize_text("".join(link.root.itertext())) or url.rsplit("/", 1)[-1]
         found.setdefault(url, Attachment(name=name, url=url))
     return tuple(found.values())
 
@@ -596,7 +606,7 @@ class DualwatchSpider(scrapy.Spider):
         body = next((node for css in OFFSITE_BODY if (node := response.css(css))), None)
         if body is None:
             raise ParseError("page on a followed host has no body")
-        text = html_to_text(strip_noise(body[0], OFFSITE_NOISE).get())
+        text = html_to_text(strip_noise(body[0], OFFSITE_NOISE))
         return FetchedNotice(
             source=self.source.name,
             url=entry.url,

@@ -21,6 +21,7 @@ date that cannot be read is metadata, not layout: it is logged (see
 
 from __future__ import annotations
 
+import copy
 import json
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -29,6 +30,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
+from lxml import etree
 from parsel import Selector, SelectorList
 from scrapy.http import FormRequest, Request, Response, TextResponse
 
@@ -290,8 +292,23 @@ def _json_next(data: Any, path: str, base_url: str) -> str | None:
 
 
 def drop_noise(nodes: SelectorList, noise: Sequence[str]) -> Selector:
-    """A copy of the selected nodes without the elements matched by the noise selectors."""
-    fragment = Selector(text="".join(node.get() for node in nodes))
+    """A copy of the selected nodes without the elements matched by the noise selectors.
+
+    The copy is a page of its own (``html`` > ``body`` > the nodes), built from the parsed
+    nodes without parsing the page again; text results are read as markup.
+    """
+    roots = [node.root for node in nodes]
+    if roots and all(isinstance(root, etree._Element) for root in roots):
+        page = roots[0].makeelement("html", {})
+        body = page.makeelement("body", {})
+        page.append(body)
+        for root in roots:
+            duplicate = copy.deepcopy(root)
+            duplicate.tail = None
+            body.append(duplicate)
+        fragment = Selector(root=page, type="html")
+    else:
+        fragment = Selector(text="".join(node.get() for node in nodes))
     for expression in noise:
         for element in select(fragment, expression):
             if isinstance(element.root, str):
@@ -333,7 +350,7 @@ def read_detail(
         hinted = lambda text: parse_hinted_date(text, dates.formats, reference)  # noqa: E731
         published = lenient(hinted, date_text, what="detail date", url=response.url) or published
     content = drop_noise(bodies, spec.noise)
-    text = html_to_text(content.get())
+    text = html_to_text(content)
     attachments = collect_attachments(content, response.url) if spec.attachments else ()
     if not text and not attachments:
         raise ParseError(f"detail.body {spec.body!r} holds no text once the noise is dropped")

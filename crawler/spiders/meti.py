@@ -38,6 +38,7 @@ Every assumption fails loudly with a ParseError when it does not hold.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import time
@@ -384,8 +385,9 @@ def main_content(response: Response) -> tuple[str, Selector]:
 def content_text(content: Selector) -> str:
     """The normalised text of ``content``, each table row on one line with its cells
     separated by `` | `` (html_to_text alone runs CJK cells together)."""
-    fragment = Selector(text=content.get())
-    tables = list(fragment.root.iter("table"))
+    fragment = copy.deepcopy(content.root)  # a private copy: the tables are replaced below
+    fragment.tail = None
+    tables = list(fragment.iter("table"))
     for table in reversed(tables):  # inner tables first
         flat = table.makeelement("div", {})
         lines = [_cell_text(caption) for caption in table.iterchildren("caption")]
@@ -400,13 +402,14 @@ def content_text(content: Selector) -> str:
         parent = table.getparent()
         if parent is not None:
             parent.replace(table, flat)
-    return html_to_text(fragment.get())
+        elif table is fragment:
+            fragment = flat
+    return html_to_text(fragment)
 
 
 def _cell_text(cell: Any) -> str:
     """One table cell as one line (its own lines joined by `` / ``)."""
-    markup = Selector(root=cell, type="html").get()
-    return CELL_LINE_SEPARATOR.join(html_to_text(markup).splitlines())
+    return CELL_LINE_SEPARATOR.join(html_to_text(cell).splitlines())
 
 
 def parse_atom(response: Response) -> list[FeedEntry]:

@@ -73,7 +73,7 @@ class MofaEnSpider(DualwatchSpider):
         content = strip_noise(main, BODY_NOISE)
         date_text = pop_date_line(content)
         published = find_date(date_text) or entry.listed_date
-        text = html_to_text(content.get())
+        text = html_to_text(content)
         effective = find_effective_date(text, published)
         return FetchedNotice(
             source=self.source.name,

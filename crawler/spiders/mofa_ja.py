@@ -134,7 +134,7 @@ class MofaJaSpider(DualwatchSpider):
                 self.listed_kind[entry.url] = section.kind
             if newest is not None:
                 self.listing_newest[entry.url] = newest
-        yield from self.follow_listing(entries, 1)
+        yield from self.follow_listing(entries, 1, section=urlsplit(section.url).path)
 
     def within_revisit_window(self, entry: ListedNotice, known: KnownNotice) -> bool:
         """Like the base rule, but relative to the newest date of the entry's own listing."""
@@ -166,7 +166,7 @@ class MofaJaSpider(DualwatchSpider):
         else:
             date_text = pop_date_line(content)
         published = find_date(date_text) or entry.listed_date
-        text = html_to_text(content.get())
+        text = html_to_text(content)
         return FetchedNotice(
             source=self.source.name,
             url=response.url,

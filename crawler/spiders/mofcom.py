@@ -111,7 +111,7 @@ class MofcomSpider(JpaasSpider):
         published = published or find_date(header.get("发文日期", "")) or entry.listed_date
         number = parse_doc_number(header.get("发布文号", "")) or parse_doc_number(title)
         content = strip_noise(body, BODY_NOISE)
-        text = html_to_text(content.get())
+        text = html_to_text(content)
         return FetchedNotice(
             source=self.source.name,
             url=response.url,

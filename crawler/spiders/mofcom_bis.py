@@ -167,7 +167,8 @@ class MofcomBisSpider(MofcomSpider):
             dataclasses.replace(e, url=self.canonical(e.url))
             for e in parse_home_page(response, self.source.hosts)
         ]
-        yield from self.follow(entries, 1, None, None, section=self.home_section())
+        # The home page's boxes are not one dated sequence: no withdrawal is inferred from it.
+        yield from self.follow(entries, 1, None, None, section=self.home_section(), ordered=False)
 
     # -- jpaas columns ------------------------------------------------------------------------
 
@@ -254,6 +255,7 @@ class MofcomBisSpider(MofcomSpider):
         next_page: Callable[[int], Request] | None,
         *,
         section: str,
+        ordered: bool = True,
     ) -> list[Any]:
         """:meth:`follow_listing` with the revisit reference of this listing, computed at once.
 
@@ -264,7 +266,10 @@ class MofcomBisSpider(MofcomSpider):
         if page_no > 1:
             self.newest_listed = newest
         found = []
-        for item in self.follow_listing(entries, page_no, next_page, section=section):
+        followed = self.follow_listing(
+            entries, page_no, next_page, section=section, ordered=ordered
+        )
+        for item in followed:
             if isinstance(item, Request) and item.callback == self.parse_detail:
                 if item.url in self.requested:
                     continue  # listed on the home page and in its column: fetched once

@@ -16,6 +16,7 @@ disclaimer box. On some pages the variables are empty: title and date then come 
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Iterator
@@ -46,10 +47,9 @@ JS_VAR = re.compile(
 )
 JS_ESCAPE = re.compile(r"\\(.)")
 REQUIRED_VARS = ("title", "publishTime")
-#: Where the article body ends inside ``div.bd`` (the element and everything after it go).
-BODY_END = re.compile(
-    r"<[a-zA-Z][^>]*\bclass=\"(?:[^\"]*\s)?(?:u-disclaimer-box|u-art-box-footer|ft)(?:\s[^\"]*)?\""
-)
+#: Where the article body ends inside ``div.bd``: the first element with one of these classes
+#: (disclaimer, print links, footer); the element and everything after it go.
+BODY_END_CLASSES = frozenset({"u-disclaimer-box", "u-art-box-footer", "ft"})
 BODY_NOISE = "script, style, noscript, iframe, .u-share, .bdsharebuttonbox, .u-print"
 ARTICLE_PATH = re.compile(r"^/article/(?P<section>.+)/(?P<month>\d{6})/(?P<id>\d+)\.html$")
 #: doc_type by section (the path between ``/article/`` and the month).
@@ -139,7 +139,8 @@ class MofcomEclSpider(DualwatchSpider):
         # The whole page is walked at once, with the base's reference date set to this
         # column's newest item (a quiet column must not be judged by a busy one's dates).
         self.newest_listed = self.column_newest.get(column)
-        return list(self.follow_listing(page.entries, page_no, next_page))
+        section = f"column {column}"
+        return list(self.follow_listing(page.entries, page_no, next_page, section=section))
 
     def extract_notice(self, response: Response, entry: ListedNotice) -> FetchedNotice:
         """Read title, dates, number, issuer, body and attachments of a detail page."""
@@ -150,7 +151,7 @@ class MofcomEclSpider(DualwatchSpider):
             raise ParseError("no title: the page's JS title is empty and the listing had none")
         published = _publish_date(variables["publishTime"], response.url) or entry.listed_date
         content = article_content(body)
-        text = html_to_text(content.get())
+        text = html_to_text(content)
         if MOJIBAKE.search(title) or MOJIBAKE.search(text):
             raise ParseError("title or text holds '???': the page was served as mojibake")
         section, article_id = _article_path(response.url)
@@ -242,11 +243,31 @@ def _unescape(match: re.Match[str]) -> str:
 
 
 def article_content(body: Selector) -> Selector:
-    """``div.bd`` up to the disclaimer / print links / footer, without scripts and widgets."""
-    html = body.get()
-    if end := BODY_END.search(html):
-        html = html[: end.start()]
-    return strip_noise(Selector(text=html), BODY_NOISE)
+    """``div.bd`` up to the disclaimer / print links / footer, without scripts and widgets.
+
+    Cut on a copy of the parsed tree (the page is not parsed again): the first element
+    carrying one of BODY_END_CLASSES and everything after it in document order are removed.
+    """
+    root = copy.deepcopy(body.root)
+    root.tail = None
+    for element in root.iterdescendants():
+        classes = element.get("class", "").split() if isinstance(element.tag, str) else ()
+        if BODY_END_CLASSES.intersection(classes):
+            _cut_from(element, root)
+            break
+    return strip_noise(Selector(root=root, type="html"), BODY_NOISE)
+
+
+def _cut_from(element: Any, root: Any) -> None:
+    """Remove ``element`` and what follows it (up to the end of ``root``) from the tree."""
+    node = element
+    while node is not root:
+        parent = node.getparent()
+        for following in list(node.itersiblings()):
+            parent.remove(following)  # with its tail
+        node.tail = None
+        node = parent
+    element.getparent().remove(element)
 
 
 def attachments(node: Selector, base_url: str) -> tuple[Attachment, ...]:

@@ -305,7 +305,7 @@ class MofcomEnSpider(JpaasSpider):
             or entry.title
         )
         content = strip_noise(body, BODY_NOISE)
-        text = html_to_text(content.get())
+        text = html_to_text(content)
         published = self._published(response, header, entry)
         found = self._doc_number(column, header, title, text)
         number = found[0] if found else None
