@@ -35,8 +35,11 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 ## Crawl a replica holding 1,000 notices per site; print timings, requests and peak RSS.
+## Then 30 hourly cycles of revisions and withdrawals of every age: detection delay against
+## the re-verify period, requests per cycle, CPU per page (bench/cycles_bench.py, 1-2 min).
 bench: $(STAMP)
 	$(BIN)/python bench/crawl_bench.py
+	$(BIN)/python bench/cycles_bench.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache *.egg-info

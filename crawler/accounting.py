@@ -10,6 +10,7 @@ a reason). A listed entry without an outcome is *unaccounted*, and the run is no
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -39,7 +40,9 @@ class Accounts:
     listed: dict[str, str] = field(default_factory=dict)  # url -> section
     outcomes: dict[str, str] = field(default_factory=dict)  # url -> outcome
     requested: set[str] = field(default_factory=set)  # entry URLs with a detail request
-    section_dates: dict[str, list[date]] = field(default_factory=dict)  # dates listed
+    section_dates: dict[str, dict[int, list[date]]] = field(default_factory=dict)  # by page
+    page_makers: dict[str, tuple[Callable[[int], Any], int]] = field(default_factory=dict)
+    deep: dict[str, set[int]] = field(default_factory=dict)  # deep pages requested
     sections_read: set[str] = field(default_factory=set)
     sections_failed: set[str] = field(default_factory=set)
     known_checked: int = 0

@@ -43,7 +43,7 @@ class RunRecorder:
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
-        self.listings_done = False
+        self.idle_phase = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunRecorder:
@@ -86,21 +86,24 @@ class RunRecorder:
         self._spider.fail("exception", response.url, message, meta=response.meta)
 
     def spider_idle(self, spider: Any = None) -> None:
-        """The first time the crawl runs out of work, every listing is read: schedule the
-        withdrawal checks and the re-verification of stored notices (once)."""
-        if self.listings_done:
-            return
-        self.listings_done = True
-        try:
-            requests = self._spider.after_listings()
-        except Exception as exc:
-            self._spider.fail("exception", self._spider.source.listing_url, f"{exc!r}")
-            return
-        for request in requests:
-            self.crawler.engine.crawl(request)
-        if requests:
-            log.info("%s: %d stored notice(s) to re-check", self._spider.source.name, len(requests))
-            raise DontCloseSpider
+        """When the crawl runs out of work: first (every listing read) schedule withdrawal
+        checks, re-verification and deep listing pages; then (deep pages read) the
+        withdrawal checks those pages call for. Each phase runs once; a phase with nothing
+        to do passes straight to the next (Scrapy would otherwise wait for its heartbeat)."""
+        phases = (self._spider.after_listings, self._spider.after_deep_pages)
+        while self.idle_phase < len(phases):
+            phase, self.idle_phase = phases[self.idle_phase], self.idle_phase + 1
+            try:
+                requests = phase()
+            except Exception as exc:  # any failure here must reach the run
+                self._spider.fail("exception", self._spider.source.listing_url, f"{exc!r}")
+                return
+            if requests:
+                for request in requests:
+                    self.crawler.engine.crawl(request)
+                name = self._spider.source.name
+                log.info("%s: %d more request(s) after the listings", name, len(requests))
+                raise DontCloseSpider
 
     @property
     def _spider(self) -> DualwatchSpider:
@@ -169,7 +172,7 @@ def _is_source_failure(failure: dict[str, str]) -> bool:
     """Whether a failure means the source itself (not one entry) could not be read."""
     if failure["kind"] in SOURCE_KINDS:
         return True
-    return failure.get("role") != "entry" and failure["kind"] not in ENTRY_KINDS
+    return failure.get("role") not in ("entry", "deep") and failure["kind"] not in ENTRY_KINDS
 
 
 def settle_removals(spider: DualwatchSpider, stats: Any) -> None:

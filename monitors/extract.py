@@ -1,6 +1,8 @@
 """Text of attachments (PDF, DOCX, XLSX), so a changed annex can be diffed like a page.
 
 Libraries: pypdf (PDF), python-docx (DOCX), openpyxl (XLSX) — pure Python and maintained.
+Each is imported only when a file of its kind is extracted (importing all three costs about
+0.2 s of CPU, which a crawl without attachments should not pay; see bench/startup_bench.py).
 Legacy binary DOC/XLS, archives and scanned PDFs yield no text; the file is still hashed, so
 a change is still detected, and the reason is recorded.
 """
@@ -12,10 +14,6 @@ import logging
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from docx import Document
-from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from monitors.normalize import normalize_text
 
@@ -68,11 +66,15 @@ def extract_text(data: bytes, url: str = "") -> ExtractedText:
 
 
 def _pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader  # imported on first use: see the module docstring
+
     reader = PdfReader(io.BytesIO(data))
     return "\n".join(page.extract_text() or "" for page in reader.pages)
 
 
 def _docx_text(data: bytes) -> str:
+    from docx import Document  # imported on first use
+
     document = Document(io.BytesIO(data))
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:
@@ -81,6 +83,8 @@ def _docx_text(data: bytes) -> str:
 
 
 def _xlsx_text(data: bytes) -> str:
+    from openpyxl import load_workbook  # imported on first use
+
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     lines = []
     for sheet in workbook.worksheets:

@@ -2,16 +2,43 @@
 
 Every problem raises :class:`~monitors.errors.ConfigError` naming the topic and key. The
 rule set itself (matching, explaining) is :mod:`monitors.rules`.
+
+Cache. Validating a rules file and building its terms' regexes is cached as JSON (data only,
+never code) in ``rules-<key>.json``, where the key is a SHA-256 of the rules file's bytes, of
+the ``known_sources`` it is validated against and of the code that builds the rule set
+(this module, :mod:`monitors.rules`, :mod:`monitors.normalize`, the Python and Unicode
+versions), so an edited file or changed code never uses an old entry. A cache that cannot be
+read, does not parse or names another key is ignored and rewritten (a temporary file, then
+``os.replace``); a cache that cannot be written is skipped silently. Where: the directory
+given to :func:`load_rules`, else the one set with :func:`set_cache_dir` (crawler.run sets
+``<home>/cache``), else ``__pycache__`` beside the rules file (like Python's bytecode
+cache), else the user cache directory (``$XDG_CACHE_HOME/dualwatch``).
+
+The compiled regexes themselves are not cached on disk: a compiled ``re.Pattern`` pickles
+as its source and flags and is compiled again when unpickled, so caching it saves nothing.
+Each term compiles its regex on first use instead (:attr:`monitors.rules.Term.pattern`), and
+a process keeps the rule sets it loaded (by key, the last :data:`MEMO_SIZE`), so a daemon
+compiles each term at most once however often it reloads an unchanged rules file.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
 import re
+import sys
+import tempfile
 import tomllib
+import unicodedata
 from collections.abc import Collection, Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from monitors import normalize as _normalize_module
+from monitors import rules as _rules_module
 from monitors.errors import ConfigError
 from monitors.normalize import is_cjk, normalize_text
 from monitors.rules import (
@@ -35,21 +62,217 @@ _KATAKANA_RE = re.compile("[\u30a1-\u30fa\u30fc]")  # katakana letters and ー, 
 _CJK_GAP = r"\s*"
 _KANA_GAP = r"[\s・]*"
 
+#: Bump when the cache's JSON layout changes (the code hash covers the rest).
+CACHE_FORMAT = 1
+#: Cache files kept per directory (the newest); older ones are removed when one is written.
+CACHE_KEEP = 8
+_CACHE_GLOB = "rules-*.json"
 
-def load_rules(path: Path, *, known_sources: Collection[str] | None = None) -> RuleSet:
+#: Rule sets kept in memory, by cache key (the most recently loaded last).
+MEMO_SIZE = 4
+
+_cache_dir: Path | None = None
+_memo: dict[str, RuleSet] = {}
+
+
+def set_cache_dir(path: Path | None) -> None:
+    """Use ``path`` (e.g. ``<home>/cache``) for the rules cache of this process; None: the
+    defaults (``__pycache__`` beside the rules file, then the user cache directory)."""
+    global _cache_dir
+    _cache_dir = path
+
+
+def load_rules(
+    path: Path,
+    *,
+    known_sources: Collection[str] | None = None,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+) -> RuleSet:
     """Read and validate a rules file; ConfigError names the topic and key of any problem.
 
     ``known_sources`` (the configured source names), when given, validates ``sources``.
+    The result comes from the cache (see the module docstring) when it holds this file's
+    rule set; ``use_cache=False`` neither reads nor writes it.
     """
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"rules file not found: {path}") from None
+    key = cache_key(raw, known_sources) if use_cache else ""
+    if key in _memo:
+        return _memo[key]
+    directories = _cache_dirs(path, cache_dir) if use_cache else []
+    for directory in directories:
+        cached = read_cache(directory / f"rules-{key}.json", key)
+        if cached is not None:
+            return _remember(key, cached)
+    try:
+        # Universal newlines, as Path.read_text gives them.
+        text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8: {exc}") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    return parse_rules(data, where=str(path), known_sources=known_sources)
+    rules = parse_rules(data, where=str(path), known_sources=known_sources)
+    for directory in directories:
+        if write_cache(directory, key, rules):
+            break
+    return _remember(key, rules) if use_cache else rules
+
+
+def _remember(key: str, rules: RuleSet) -> RuleSet:
+    """Keep ``rules`` in this process's memo (the :data:`MEMO_SIZE` most recent)."""
+    _memo.pop(key, None)
+    _memo[key] = rules
+    while len(_memo) > MEMO_SIZE:
+        del _memo[next(iter(_memo))]
+    return rules
+
+
+def cache_key(raw: bytes, known_sources: Collection[str] | None) -> str:
+    """SHA-256 (hex) of a rules file's bytes, the sources it is validated against and the
+    code version (:func:`code_version`)."""
+    digest = hashlib.sha256()
+    sources = "\0".join(sorted(known_sources)) if known_sources is not None else "\1"
+    for part in (code_version().encode(), sources.encode(), raw):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+@cache
+def code_version() -> str:
+    """A fingerprint of the code that builds a rule set: the sources of this module,
+    monitors.rules and monitors.normalize, the cache format, Python and Unicode versions."""
+    digest = hashlib.sha256(
+        f"{CACHE_FORMAT}|{sys.version_info[:2]}|{unicodedata.unidata_version}".encode()
+    )
+    for module in (sys.modules[__name__], _rules_module, _normalize_module):
+        try:
+            digest.update(Path(module.__file__ or "").read_bytes())
+        except OSError:  # no source to hash: never trust a cache then
+            return ""
+    return digest.hexdigest()
+
+
+def _cache_dirs(path: Path, explicit: Path | None) -> list[Path]:
+    """Where to look for (and write) the cache, in order."""
+    if not code_version():
+        return []
+    first = explicit if explicit is not None else _cache_dir
+    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    defaults = [path.parent / "__pycache__", Path(xdg) / "dualwatch"]
+    return [first] if first is not None else defaults
+
+
+def read_cache(file: Path, key: str) -> RuleSet | None:
+    """The rule set cached in ``file`` for ``key``; None when it is missing, unreadable,
+    malformed or for another key."""
+    try:
+        payload = json.loads(file.read_bytes())
+        if not isinstance(payload, dict) or payload.get("key") != key:
+            return None
+        return _ruleset_from_json(payload["topics"])
+    except Exception:  # a cache is only a shortcut: anything wrong with it means "compile"
+        return None
+
+
+def write_cache(directory: Path, key: str, rules: RuleSet) -> bool:
+    """Write the cache file atomically (temporary file + os.replace); False when it fails."""
+    payload = {"key": key, "topics": [_topic_to_json(topic) for topic in rules.topics]}
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    temporary = None
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            dir=directory, prefix=".rules-", suffix=".tmp", delete=False
+        ) as handle:
+            temporary = handle.name
+            handle.write(data)
+        os.replace(temporary, directory / f"rules-{key}.json")
+    except OSError:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+        return False
+    _prune(directory)
+    return True
+
+
+def _prune(directory: Path) -> None:
+    """Keep the :data:`CACHE_KEEP` newest cache files of ``directory``."""
+    with contextlib.suppress(OSError):
+        files = []
+        for file in directory.glob(_CACHE_GLOB):
+            with contextlib.suppress(OSError):
+                files.append((file.stat().st_mtime, file))
+        for _, file in sorted(files, reverse=True)[CACHE_KEEP:]:
+            with contextlib.suppress(OSError):
+                file.unlink()
+
+
+def _term_to_json(term: Term) -> list[Any]:
+    return [term.text, term.source, term.is_regex, term.needle, term.flags]
+
+
+def _term_from_json(item: list[Any]) -> Term:
+    text, source, is_regex, needle, flags = item
+    if not (
+        isinstance(text, str)
+        and isinstance(source, str)
+        and isinstance(is_regex, bool)
+        and isinstance(needle, str)
+        and isinstance(flags, int)
+    ):
+        raise ValueError("malformed term")
+    return Term(text, source, is_regex=is_regex, needle=needle, flags=flags)
+
+
+def _topic_to_json(topic: Topic) -> dict[str, Any]:
+    return {
+        "name": topic.name,
+        "title": topic.title,
+        "priority": topic.priority,
+        "any": [_term_to_json(t) for t in topic.any_terms],
+        "all": [[_term_to_json(t) for t in group] for group in topic.all_terms],
+        "none": [_term_to_json(t) for t in topic.none_terms],
+        "sources": None if topic.sources is None else sorted(topic.sources),
+        "doc_types": None if topic.doc_types is None else sorted(topic.doc_types),
+    }
+
+
+def _names(value: Any) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("malformed names")
+    return frozenset(value)
+
+
+def _ruleset_from_json(topics: list[dict[str, Any]]) -> RuleSet:
+    built = []
+    for item in topics:
+        name, title, priority = item["name"], item["title"], item["priority"]
+        if not (isinstance(name, str) and isinstance(title, str) and type(priority) is int):
+            raise ValueError("malformed topic")
+        built.append(
+            Topic(
+                name=name,
+                title=title,
+                priority=priority,
+                any_terms=tuple(_term_from_json(t) for t in item["any"]),
+                all_terms=tuple(tuple(_term_from_json(t) for t in g) for g in item["all"]),
+                none_terms=tuple(_term_from_json(t) for t in item["none"]),
+                sources=_names(item["sources"]),
+                doc_types=_names(item["doc_types"]),
+            )
+        )
+    if not built:
+        raise ValueError("no topics")
+    return RuleSet(tuple(built))
 
 
 def parse_rules(
@@ -179,7 +402,9 @@ def _compile_regex(value: str, where: str) -> Term:
         raise ConfigError(f"{where}: invalid regex {source!r}: {exc}") from None
     if pattern.fullmatch(""):
         raise ConfigError(f"{where}: regex {source!r} matches the empty string")
-    return Term(value, pattern, is_regex=True)
+    term = Term(value, source, is_regex=True, flags=re.IGNORECASE)
+    term.__dict__["pattern"] = pattern  # compiled already (to validate it): keep it
+    return term
 
 
 def _compile_phrase(value: str, where: str) -> Term:
@@ -191,8 +416,8 @@ def _compile_phrase(value: str, where: str) -> Term:
         raise ConfigError(f"{where}: a term must be one line: {value!r}")
     if "*" in text[:-1] or (text.endswith("*") and not is_word(text[-2:-1])):
         raise ConfigError(f"{where}: '*' may only end a Latin term (like 'chip*'): {value!r}")
-    pattern = re.compile(_phrase_pattern(text), re.IGNORECASE)
-    return Term(text, pattern, needle=_needle(text))
+    # Compiled on first use (Term.pattern); an invalid pattern here would be a bug.
+    return Term(text, _phrase_pattern(text), needle=_needle(text), flags=re.IGNORECASE)
 
 
 def _needle(term: str) -> str:

@@ -1,4 +1,8 @@
-"""The verbs shared by the CLI (and later the daemon): crawl, list, show, deliver."""
+"""The verbs shared by the CLI (and later the daemon): crawl, list, show, deliver.
+
+Alerting, digests and mail are imported by the verbs that use them, so a
+`dualwatch crawl --no-send` loads none of it (measured by bench/startup_bench.py).
+"""
 
 from __future__ import annotations
 
@@ -8,22 +12,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from monitors import health
-from monitors.alerts import SendReport, classify_pending, queue_immediate
 from monitors.config import Config, SourceConfig
-from monitors.digest import digest_view, due_period
-from monitors.dispatch import deliver_due, make_transport, open_due_digests
-from monitors.emailrender import RenderedMessage, render_digest
 from monitors.errors import ConfigError
 from monitors.ledger import Ledger
 from monitors.locks import delivery_lock, source_locks
 from monitors.models import Run, RunStats
-from monitors.normalize import collapse_whitespace, html_to_text
-from monitors.rules_load import load_rules
 from monitors.runner import ProcessResult, run_crawl_process
 from monitors.store import Store
-from monitors.subscriptions import Subscription
+
+if TYPE_CHECKING:
+    from monitors.alerts import SendReport
+    from monitors.emailrender import RenderedMessage
+    from monitors.subscriptions import Subscription
 
 CONFIG_EXIT = 2  # crawler.run's exit status for configuration errors
 
@@ -87,6 +89,11 @@ def _crawl_locked(
 
 def send_pending(store: Store, config: Config, *, digests: bool = True) -> SendReport:
     """Classify new changes, queue immediate alerts, open due digests, deliver what is due."""
+    from monitors import health
+    from monitors.alerts import classify_pending, queue_immediate
+    from monitors.dispatch import deliver_due, make_transport, open_due_digests
+    from monitors.rules_load import load_rules
+
     with delivery_lock(config.home):
         classify_pending(store, load_rules(config.rules_path, known_sources=config.sources))
         queue_immediate(store, config)
@@ -121,6 +128,9 @@ def _runs_of_batch(
 
 def prepare_digests(store: Store, config: Config) -> int:
     """Classify changes not yet matched against the rules (digests group by topic)."""
+    from monitors.alerts import classify_pending
+    from monitors.rules_load import load_rules
+
     return classify_pending(store, load_rules(config.rules_path, known_sources=config.sources))
 
 
@@ -138,6 +148,9 @@ def render_digests(
     store: Store, config: Config, name: str | None = None, period: str | None = None
 ) -> list[tuple[Subscription, RenderedMessage]]:
     """The due digest of each chosen subscription, rendered but not recorded or sent."""
+    from monitors.digest import digest_view, due_period
+    from monitors.emailrender import render_digest
+
     now = datetime.now(UTC)
     return [
         (s, render_digest(digest_view(store, config, s, due_period(s, kind, now))))
@@ -154,6 +167,9 @@ def send_digests(
     now: datetime | None = None,
 ) -> SendReport:
     """Record the due digest of each chosen subscription (once per period) and deliver."""
+    from monitors.digest import digest_view, due_period
+    from monitors.dispatch import deliver_due, make_transport
+
     prepare_digests(store, config)
     ledger = Ledger(store)
     now = now or datetime.now(UTC)
@@ -182,6 +198,8 @@ def send_digests(
 
 def rule_input(store: Store, target: str) -> tuple[str, str, str | None, str | None]:
     """(title, text, source, doc_type) of a stored notice (id or URL) or of a file."""
+    from monitors.normalize import collapse_whitespace, html_to_text
+
     path = Path(target)
     if path.is_file():
         raw = path.read_text(encoding="utf-8", errors="replace")

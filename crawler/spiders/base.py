@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import math
 import re
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import date, timedelta
@@ -275,6 +276,7 @@ class DualwatchSpider(scrapy.Spider):
         *,
         section: str | None = None,
         ordered: bool = True,
+        by_number: bool = True,
     ) -> Iterator[Any]:
         """Account for every entry of a listing page; request those worth fetching and, when
         useful, the next listing page.
@@ -282,7 +284,9 @@ class DualwatchSpider(scrapy.Spider):
         ``section`` names the listing walk (a column, an index): its first complete read is
         its baseline. ``ordered``: the listing shows everything newest first (a notice
         dated within the range read must be on it — withdrawals are inferred from that);
-        False for composite pages such as a home page's boxes. Unknown entries beyond
+        False for composite pages such as a home page's boxes. ``by_number``: ``next_page(n)``
+        requests page ``n`` itself (not just "the next one"), so re-verification can visit
+        deep pages in turn. Unknown entries beyond
         ``max_new_per_run`` are left for the next run (the run is then ``partial``); entries
         on other hosts are recorded from the listing (or fetched once when their host is in
         ``follow_hosts``).
@@ -294,13 +298,16 @@ class DualwatchSpider(scrapy.Spider):
             self.newest_listed = max(
                 (e.listed_date for e in entries if e.listed_date), default=None
             )
+            if ordered and by_number and next_page and entries:
+                self.accounts.page_makers[section] = (next_page, len(entries))
         self._remember_entries(entries, section)
         in_baseline = section not in self.established
         wanted = 0
         for entry in entries:
             self.accounts.list_entry(entry.url, section)
             if ordered and entry.listed_date:
-                self.accounts.section_dates.setdefault(section, []).append(entry.listed_date)
+                pages = self.accounts.section_dates.setdefault(section, {})
+                pages.setdefault(page_no, []).append(entry.listed_date)
             for item in self._follow_entry(entry, in_baseline):
                 wanted += 1
                 yield item
@@ -314,6 +321,9 @@ class DualwatchSpider(scrapy.Spider):
         )
         if page_no == 1:
             self.accounts.sections_read.add(section)
+        if page_no in self.accounts.deep.get(section, ()):
+            yield from self._after_deep_page(section, page_no, entries)
+            return
         cap = self.source.baseline_listing_pages if in_baseline else self.source.max_listing_pages
         if next_page and entries and page_no < cap and (wanted or self.full):
             request = next_page(page_no + 1)
@@ -362,16 +372,27 @@ class DualwatchSpider(scrapy.Spider):
             for f in self.failures
         ):
             return []  # the listings were not read: nothing can be inferred, nothing added
-        requests = []
-        for known in self.missing():
+        requests = list(self._withdrawal_checks(self.missing()))
+        requests += [self._check_request(k, REVERIFY_META) for k in self.reverify_due()]
+        return requests + self.deep_pages()
+
+    def after_deep_pages(self) -> list[Request]:
+        """Withdrawal checks for the date ranges the deep listing pages added."""
+        if not self.accounts.deep:
+            return []
+        return list(self._withdrawal_checks(self.missing()))
+
+    def _withdrawal_checks(self, missing: list[KnownNotice]) -> Iterator[Request]:
+        """Check notices gone from their listing at once (those known only from a listing
+        entry are marked delisted: that is all there is to know)."""
+        for known in missing:
             if self._fetchable(known.url):
-                requests.append(self._check_request(known, DELISTING_META))
-            else:  # known only from its listing entry: gone from the listing is all we know
-                outcome = detect.record_delisted(
-                    self.store, self.source.name, known.url, run_id=self.run_id
-                )
-                log.info("%s: %s %s", self.source.name, outcome.kind, known.url)
-        return requests + [self._check_request(k, REVERIFY_META) for k in self.reverify_due()]
+                yield self._check_request(known, DELISTING_META)
+                continue
+            outcome = detect.record_delisted(
+                self.store, self.source.name, known.url, run_id=self.run_id
+            )
+            log.info("%s: %s %s", self.source.name, outcome.kind, known.url)
 
     def missing(self) -> list[KnownNotice]:
         """Active notices absent from the part of their listing section this crawl read.
@@ -384,22 +405,78 @@ class DualwatchSpider(scrapy.Spider):
             return []
         missing: list[KnownNotice] = []
         for section in sorted(self.accounts.sections_read & self.established):
-            dates = self.accounts.section_dates.get(section)
-            if not dates:
-                continue
-            in_range = [
-                known
-                for known in self.known.values()
-                if known.section == section
-                and known.status == "active"
-                and known.listed_date is not None
-                and known.listed_date > min(dates)
-            ]
-            gone = [k for k in in_range if k.url not in self.accounts.listed]
-            if self._mass_unlisting(section, len(gone), len(in_range)):
-                return []
-            missing += [k for k in gone if k.url not in self.accounts.requested]
+            pages = self.accounts.section_dates.get(section, {})
+            for run in _consecutive(sorted(pages)):
+                dates = [d for n in run for d in pages[n]]
+                if len(dates) < 2 and run[0] != 1:
+                    continue
+                gone = self.missing_between(
+                    section, min(dates), None if run[0] == 1 else max(dates)
+                )
+                if gone is None:
+                    return []
+                missing += [k for k in gone if k not in missing]
         return missing
+
+    def missing_between(
+        self, section: str, after: date, before: date | None
+    ) -> list[KnownNotice] | None:
+        """Active notices of ``section`` dated strictly between ``after`` and ``before`` (no
+        upper bound when None) that this crawl's listings did not show; None (and a
+        recorded failure) when so many are missing that the listing itself changed."""
+        in_range = [
+            known
+            for known in self.known.values()
+            if known.section == section
+            and known.status == "active"
+            and known.listed_date is not None
+            and known.listed_date > after
+            and (before is None or known.listed_date < before)
+        ]
+        gone = [k for k in in_range if k.url not in self.accounts.listed]
+        if self._mass_unlisting(section, len(gone), len(in_range)):
+            return None
+        return [k for k in gone if k.url not in self.accounts.requested]
+
+    def deep_pages(self) -> list[Request]:
+        """Listing pages beyond those this crawl read, visited in turn over the re-verify
+        period (a notice unlisted deep in its listing is found within the period too)."""
+        if self.accounts.sections_failed:
+            return []
+        requests = []
+        for section, (make_page, page_size) in sorted(self.accounts.page_makers.items()):
+            if section not in self.established:
+                continue
+            listed = sum(1 for k in self.known.values() if k.section == section)
+            last = math.ceil(listed / max(page_size, 1))
+            if last < 2:
+                continue
+            # Consecutive pages, each crawl's run overlapping the previous one by a page, so
+            # the date boundary between two pages lies inside one run too.
+            crawls = reverify.crawls_per_period(self.source)
+            count = min(math.ceil((last - 1) / crawls) + 1, last - 1)
+            cursor = int(self.store.source_state(self.source.name, f"deep:{section}") or 2)
+            start = cursor if 2 <= cursor <= last - count + 1 else 2
+            read = set(self.accounts.section_dates.get(section, {}))
+            chosen = [n for n in range(start, start + count) if n not in read]
+            next_start = start + count - 1 if start + count - 1 < last else 2
+            self.store.set_source_state(self.source.name, f"deep:{section}", str(next_start))
+            for page_no in chosen:
+                request = make_page(page_no)
+                request.meta.update({SECTION_META: section, ROLE_META: "deep"})
+                requests.append(request)
+                self.accounts.deep.setdefault(section, set()).add(page_no)
+        return requests
+
+    def _after_deep_page(
+        self, section: str, page_no: int, entries: list[ListedNotice]
+    ) -> Iterator[Any]:
+        """A deep listing page read in turn: its entries are accounted for like any other
+        (its withdrawal checks follow once every deep page is read: :meth:`after_deep_pages`);
+        past the end of the listing, the turn starts over."""
+        if not entries:  # past the end: start over from page 2 next time
+            self.store.set_source_state(self.source.name, f"deep:{section}", "2")
+        return iter(())
 
     def _mass_unlisting(self, section: str, count: int, in_range: int) -> bool:
         source = self.source
@@ -632,3 +709,14 @@ class DualwatchSpider(scrapy.Spider):
 def _entry_url(meta: dict[str, Any]) -> str | None:
     """The listing entry a request was made for (None for listing pages)."""
     return meta.get(ENTRY_META)
+
+
+def _consecutive(numbers: list[int]) -> list[list[int]]:
+    """Sorted page numbers split into runs of consecutive ones ([1, 2, 5, 6] → [[1, 2], [5, 6]])."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return runs

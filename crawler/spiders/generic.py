@@ -423,7 +423,9 @@ class GenericSpider(DualwatchSpider):
         page = read_listing(response, spec, dates, reference, required)
         for problem in page.problems:
             self.fail("layout", response.url, problem)
-        yield from self.follow_listing(page.entries, page_no, self._next_page(page))
+        yield from self.follow_listing(
+            page.entries, page_no, self._next_page(page), by_number=not page.next_url
+        )
 
     def _next_page(self, page: ListingPage) -> Callable[[int], Request] | None:
         reference = page.oldest

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from urllib.parse import unquote_plus
 
 from tests.replica.protocol import Request, Response
 from tests.replica.render import tiny_pdf
@@ -279,7 +280,8 @@ def revise_oldest(request: Request, serve: Serve, phase: str) -> Response:
     if response.status != 200:
         return response
     body = '<div class="art-con" ergodic="article">'
-    html = response.body.decode("utf-8").replace(body, body + "<p>（更正：本通知附件已更新。）</p>", 1)
+    correction = "<p>（更正：本通知附件已更新。）</p>"
+    html = response.body.decode("utf-8").replace(body, body + correction, 1)
     return replace_body(response, html.encode("utf-8"))
 
 
@@ -297,6 +299,20 @@ def unlist_fifth(request: Request, serve: Serve, phase: str) -> Response:
         return response
     fifth = items[4]
     return replace_body(response, (text[: fifth.start()] + text[fifth.end() :]).encode("utf-8"))
+
+
+def unlist_deep(request: Request, serve: Serve, phase: str) -> Response:
+    """MOFCOM's listing API page 2 stops showing its middle notice, whose page stays served."""
+    response = serve(unconditional(request) if phase == "on" else request)
+    query = unquote_plus(request.query).replace(" ", "")
+    if phase != "on" or request.path != MOFCOM_API or '"pageNo":2' not in query:
+        return response
+    text = response.body.decode("utf-8")
+    items = list(LISTING_ITEM.finditer(text))
+    if len(items) < 3:
+        return response
+    middle = items[len(items) // 2]
+    return replace_body(response, (text[: middle.start()] + text[middle.end() :]).encode("utf-8"))
 
 
 VARIATIONS: dict[str, Variation] = {
@@ -328,6 +344,8 @@ VARIATIONS: dict[str, Variation] = {
         Variation("revise-oldest", MOFCOM_HOST, "the oldest notice corrected", revise_oldest),
         Variation("unlist-fifth", MOFCOM_HOST, "fifth notice unlisted, page kept",
                   unlist_fifth),
+        Variation("unlist-deep", MOFCOM_HOST, "a notice on page 2 unlisted, page kept",
+                  unlist_deep),
         Variation("meti-page-missing", "www.meti.go.jp", "law09-2.html answers 404",
                   meti_page_missing),
     )

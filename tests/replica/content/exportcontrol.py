@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import chain
+from itertools import count as count_from
 
 from tests.replica.model import Attachment, Notice, Section, Version
 from tests.replica.model import single_version as text
@@ -839,9 +841,13 @@ def _routine_source(title: str) -> str:
 
 
 def bulk_news(count: int) -> list[EclNotice]:
-    """``count`` older synthetic 国内动态 items, one a day back from 2025-08-28."""
+    """``count`` older synthetic 国内动态 items, one a day back from 2025-08-28.
+
+    Their ids count down from 1156 (skipping the real items' ids); past the 1,149 ids below
+    that, items get ids from 100001 up (for bulk sizes beyond 1,149, as in
+    bench/cycles_bench.py --bulk 5000)."""
     used = {847, 912, 1024, 1057, 1067, 1072, 1098}
-    ids = (i for i in range(1156, 0, -1) if i not in used)
+    ids = chain((i for i in range(1156, 0, -1) if i not in used), count_from(100_001))
     first = date(2025, 8, 28)
     return [_bulk_item(index, next(ids), first - timedelta(days=index)) for index in range(count)]
 

@@ -23,8 +23,9 @@ from urllib.parse import parse_qs
 from markupsafe import Markup
 
 from tests.replica.content import exportcontrol as content
+from tests.replica.content.churn import Churn, ChurnEvent
 from tests.replica.content.exportcontrol import EclNotice
-from tests.replica.model import Page
+from tests.replica.model import Page, Section
 from tests.replica.noise import Noise
 from tests.replica.protocol import Request
 from tests.replica.render import render, tiny_pdf
@@ -58,6 +59,8 @@ SECTION_NAMES = {content.GNDT: "国内动态", content.ZCFGGZQD: "管制清单",
 SHELLS = {path: column_id for column_id, c in COLUMNS.items() for path in (c.shell,
           f"{c.shell}index.html")}  # fmt: skip
 JS_UNSAFE = re.compile(r"[\\'\n\r]|</")
+#: The column churn works on (:meth:`ExportControlSite.enable_churn`): 国内动态, the bulk's.
+CHURN_COLUMN = 1
 
 
 class ExportControlSite:
@@ -71,7 +74,25 @@ class ExportControlSite:
         self.notices = content.notices(bulk)
         self._by_path = {n.path: n for n in self.notices}
         self._attachments = {a.path: n for n in self.notices for a in n.attachments}
-        self._pages: dict[tuple[int, str], Page] = {}
+        self._pages: dict[tuple[int, str, int], Page] = {}
+        self.churn: Churn | None = None  # opt-in, see enable_churn
+
+    def enable_churn(self, seed: int = 0) -> Churn:
+        """Switch churn on (:mod:`tests.replica.content.churn`): from now on
+        :meth:`churn_cycle` revises and withdraws notices of column 1 (国内动态)."""
+        self.churn = Churn(self.host, seed)
+        return self.churn
+
+    def churn_cycle(self, state: int) -> list[ChurnEvent]:
+        """One churn cycle over column 1's listing at ``state`` (see :meth:`enable_churn`)."""
+        if self.churn is None:
+            raise RuntimeError("churn is not enabled on this site")
+        return self.churn.advance(self.churn_listing(state))
+
+    def churn_listing(self, state: int) -> list[EclNotice]:
+        """The listing churn works on: column 1 (国内动态) at ``state``, newest first (withdrawn
+        notices left out)."""
+        return self.listed(state, CHURN_COLUMN)
 
     def respond(self, request: Request, state: int, broken: bool) -> Page:
         """The page for the request; ``broken`` switches the API to another JSON layout."""
@@ -81,7 +102,7 @@ class ExportControlSite:
             return self._api(request, state, broken)
         if request.method == "POST":
             return Page(405, "text/plain; charset=UTF-8", b"Request method not supported\n")
-        key = (state, request.target)
+        key = (state, request.target, self.churn.version(request.path) if self.churn else 0)
         page = self._pages.get(key)
         if page is None:
             page = self._pages[key] = self._route(request.path, request.target, state)
@@ -96,10 +117,14 @@ class ExportControlSite:
         column = COLUMNS.get(column_id)
         if column is None:
             return []
+        churn = self.churn
         return [
             n
             for n in self.notices
-            if n.section in column.sections and n.listed_at(state) and title in n.title
+            if n.section in column.sections
+            and n.listed_at(state)
+            and title in n.title
+            and (churn is None or churn.listed(n.path))
         ]
 
     # -- listing API -------------------------------------------------------------------------
@@ -135,6 +160,8 @@ class ExportControlSite:
             return self._shell(SHELLS[path], state)
         notice = self._by_path.get(path)
         if notice is not None and notice.served_at(state):
+            if self.churn is not None and self.churn.gone(path):
+                return Page(404, HTML, render("ecl_404.html"))
             return self._detail(notice, state)
         owner = self._attachments.get(target)
         if owner is not None and owner.served_at(state):
@@ -163,7 +190,7 @@ class ExportControlSite:
             notice=notice,
             js=_js_vars(notice),
             column_name=SECTION_NAMES[notice.section],
-            sections=notice.sections_at(state),
+            sections=self._sections(notice, state),
             token=noise.token(),
             share_count=noise.count(0, 999),
             visit_count=noise.count(100, 99999),
@@ -172,7 +199,14 @@ class ExportControlSite:
             today=f"{clock:%Y年%m月%d日}",
             generated=f"{noise.stamp(clock):%Y-%m-%d %H:%M:%S}",
         )
-        return Page.validated(HTML, body, state_info(state).clock)
+        modified = state_info(state).clock
+        if self.churn is not None:
+            modified = self.churn.last_modified(notice.path, modified)
+        return Page.validated(HTML, body, modified)
+
+    def _sections(self, notice: EclNotice, state: int) -> tuple[Section, ...]:
+        sections = notice.sections_at(state)
+        return self.churn.sections(notice.path, sections) if self.churn else sections
 
     def _related(self, notice: EclNotice, state: int) -> list[tuple[str, str]]:
         same = [n for n in self.notices if n.section == notice.section and n.listed_at(state)]

@@ -13,8 +13,9 @@ from datetime import datetime
 from urllib.parse import parse_qs
 
 from tests.replica.content import mofcom as content
+from tests.replica.content.churn import Churn, ChurnEvent
 from tests.replica.jpaas import UNIT_API, JpaasUnits, parse_paging, query_param
-from tests.replica.model import MofcomNotice, Page
+from tests.replica.model import MofcomNotice, Page, Section
 from tests.replica.noise import Noise
 from tests.replica.protocol import Request
 from tests.replica.render import render, tiny_pdf
@@ -44,9 +45,27 @@ class MofcomSite:
         self._by_path = {n.path: n for n in self.notices}
         self._position = {n.path: i for i, n in enumerate(self.notices)}
         self._attachments = {a.path: n for n in self.notices for a in n.attachments}
-        self._pages: dict[tuple[int, str], Page] = {}
-        self._fragments: dict[tuple[int, bool, int, int], str] = {}
+        self._pages: dict[tuple[int, str, int], Page] = {}
+        self._fragments: dict[tuple[int, bool, int, int, int], str] = {}
         self.jpaas = JpaasUnits(MOFCOM_HOST, WEB_ID, TPL_SET_ID, TAG_ID, {COLUMN: PAGE_ID})
+        self.churn: Churn | None = None  # opt-in, see enable_churn
+
+    def enable_churn(self, seed: int = 0) -> Churn:
+        """Switch churn on (:mod:`tests.replica.content.churn`): from now on
+        :meth:`churn_cycle` revises and withdraws notices of the 政策发布 listing."""
+        self.churn = Churn(self.host, seed)
+        return self.churn
+
+    def churn_cycle(self, state: int) -> list[ChurnEvent]:
+        """One churn cycle over the listing at ``state`` (see :meth:`enable_churn`)."""
+        if self.churn is None:
+            raise RuntimeError("churn is not enabled on this site")
+        return self.churn.advance(self.churn_listing(state))
+
+    def churn_listing(self, state: int) -> list[MofcomNotice]:
+        """The listing churn works on: the 政策发布 listing at ``state``, newest first (withdrawn
+        notices left out)."""
+        return self.listed(state)
 
     def respond(self, request: Request, state: int, broken: bool) -> Page:
         """The page for the request; ``broken`` switches the listing to another layout."""
@@ -55,7 +74,7 @@ class MofcomSite:
             return self._api(parse_qs(query), state, broken)
         if path in COLUMN_PATHS:
             return self._column(state)
-        key = (state, path)
+        key = (state, path, self.churn.version(path) if self.churn else 0)
         page = self._pages.get(key)
         if page is None:
             page = self._pages[key] = self._route(path, state)
@@ -67,11 +86,18 @@ class MofcomSite:
 
     def listed(self, state: int) -> list[MofcomNotice]:
         """Notices in the 政策发布 listing at ``state``, newest first."""
-        return [n for n in self.notices if n.listed_at(state)]
+        churn = self.churn
+        return [
+            n
+            for n in self.notices
+            if n.listed_at(state) and (churn is None or churn.listed(n.path))
+        ]
 
     def _route(self, path: str, state: int) -> Page:
         notice = self._by_path.get(path)
         if notice is not None and notice.served_at(state):
+            if self.churn is not None and self.churn.gone(path):
+                return not_found()
             return self._detail(notice, state)
         owner = self._attachments.get(path)
         if owner is not None and owner.served_at(state):
@@ -103,10 +129,11 @@ class MofcomSite:
         return self.jpaas.listing(self._fragment(state, broken, page_no, page_size))
 
     def _fragment(self, state: int, broken: bool, page_no: int, page_size: int) -> str:
-        key = (state, broken, page_no, page_size)
-        fragment = self._fragments.get(key)
+        version = self.churn.listing_version if self.churn else 0
+        fragment = self._fragments.get((state, broken, page_no, page_size, version))
         if fragment is None:
-            fragment = self._fragments[key] = self._render_fragment(*key)
+            fragment = self._render_fragment(state, broken, page_no, page_size)
+            self._fragments[(state, broken, page_no, page_size, version)] = fragment
         return fragment
 
     def _render_fragment(self, state: int, broken: bool, page_no: int, page_size: int) -> str:
@@ -124,7 +151,7 @@ class MofcomSite:
         body = render(
             "mofcom_detail.html",
             notice=notice,
-            sections=notice.sections_at(state),
+            sections=self._sections(notice, state),
             pub_date=f"{notice.published:%Y-%m-%d %H:%M}",
             issued=issued_text(notice),
             url=f"https://{MOFCOM_HOST}{notice.path}",
@@ -137,7 +164,14 @@ class MofcomSite:
             noise_token=noise.token(4),
             today=f"{clock:%Y年%m月%d日}",
         )
-        return Page.validated(HTML, body, state_info(state).clock)
+        modified = state_info(state).clock
+        if self.churn is not None:
+            modified = self.churn.last_modified(notice.path, modified)
+        return Page.validated(HTML, body, modified)
+
+    def _sections(self, notice: MofcomNotice, state: int) -> tuple[Section, ...]:
+        sections = notice.sections_at(state)
+        return self.churn.sections(notice.path, sections) if self.churn else sections
 
     def _related(self, notice: MofcomNotice, state: int) -> list[tuple[str, str]]:
         here = self._position[notice.path]
