@@ -36,10 +36,11 @@ format: $(STAMP)
 
 ## Crawl a replica holding 1,000 notices per site; print timings, requests and peak RSS.
 ## Then 30 hourly cycles of revisions and withdrawals of every age: detection delay against
-## the re-verify period, requests per cycle, CPU per page (bench/cycles_bench.py, 1-2 min).
+## the re-verify period, requests per cycle, CPU per page, at 1,000 and 5,000 notices
+## (bench/cycles_bench.py, about 4 min).
 bench: $(STAMP)
 	$(BIN)/python bench/crawl_bench.py
-	$(BIN)/python bench/cycles_bench.py
+	$(BIN)/python bench/cycles_bench.py --bulk 1000 5000
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache *.egg-info
