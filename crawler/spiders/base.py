@@ -50,6 +50,8 @@ BLOCK_STATUSES = frozenset({401, 403, 407, 412, 429, 451})
 GONE_STATUSES = (404, 410)
 ENTRY_META = "dualwatch_entry"
 DELISTING_META = "dualwatch_delisting_check"
+#: Outcomes of a fetch that mean the page is still served.
+SERVED_OUTCOMES = frozenset({"unchanged", "not_modified", "modified", "reverted"})
 REVERIFY_META = "dualwatch_reverify"
 ATTACHMENT_HREF = re.compile(r"\.(pdf|docx?|xlsx?|zip|rar|wps|et)$", re.IGNORECASE)
 #: What an off-host page's main content is most likely in (first match wins).
@@ -386,13 +388,21 @@ class DualwatchSpider(scrapy.Spider):
         """Check notices gone from their listing at once (those known only from a listing
         entry are marked delisted: that is all there is to know)."""
         for known in missing:
+            if known.url in self.delisting:
+                continue  # already being checked
+            if known.url in self.accounts.requested:  # re-verified this crawl: answered?
+                if self.accounts.outcomes.get(known.url) in SERVED_OUTCOMES:
+                    self._record_delisted(known.url)
+                continue  # 404/410 (settled as a removal) or failed: nothing to add
             if self._fetchable(known.url):
                 yield self._check_request(known, DELISTING_META)
-                continue
-            outcome = detect.record_delisted(
-                self.store, self.source.name, known.url, run_id=self.run_id
-            )
-            log.info("%s: %s %s", self.source.name, outcome.kind, known.url)
+            else:  # known only from its listing entry: gone from the listing is all we know
+                self._record_delisted(known.url)
+
+    def _record_delisted(self, url: str) -> None:
+        outcome = detect.record_delisted(self.store, self.source.name, url, run_id=self.run_id)
+        self.accounts.account(url, outcome.kind)
+        log.info("%s: %s %s", self.source.name, outcome.kind, url)
 
     def missing(self) -> list[KnownNotice]:
         """Active notices absent from the part of their listing section this crawl read.
@@ -436,7 +446,7 @@ class DualwatchSpider(scrapy.Spider):
         gone = [k for k in in_range if k.url not in self.accounts.listed]
         if self._mass_unlisting(section, len(gone), len(in_range)):
             return None
-        return [k for k in gone if k.url not in self.accounts.requested]
+        return gone
 
     def deep_pages(self) -> list[Request]:
         """Listing pages beyond those this crawl read, visited in turn over the re-verify
@@ -452,8 +462,9 @@ class DualwatchSpider(scrapy.Spider):
             if last < 2:
                 continue
             # Consecutive pages, each crawl's run overlapping the previous one by a page, so
-            # the date boundary between two pages lies inside one run too.
-            crawls = reverify.crawls_per_period(self.source)
+            # the date boundary between two pages lies inside one run too; a full turn takes
+            # one crawl less than the period, so a page is never visited just too late.
+            crawls = max(reverify.crawls_per_period(self.source) - 1, 1)
             count = min(math.ceil((last - 1) / crawls) + 1, last - 1)
             cursor = int(self.store.source_state(self.source.name, f"deep:{section}") or 2)
             start = cursor if 2 <= cursor <= last - count + 1 else 2
