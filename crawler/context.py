@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from monitors.config import Config, load_config, parse_connect_to
+from monitors.version import VERSION
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
@@ -33,7 +34,7 @@ def apply_crawl_settings(settings: BaseSettings, config: Config) -> None:
     """Copy the politeness and limit settings of ``config`` into Scrapy settings."""
     crawl = config.crawl
     values = {
-        "USER_AGENT": f"dualwatch/0.1 (+{crawl.contact_url})",
+        "USER_AGENT": f"dualwatch/{VERSION} (+{crawl.contact_url})",
         "ROBOTSTXT_OBEY": crawl.obey_robots,
         "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrent_per_host,
         "DOWNLOAD_DELAY": crawl.download_delay,

@@ -4,11 +4,13 @@ Static defaults only: values that come from config/dualwatch.toml (user agent co
 limits) are applied by each spider's ``update_settings`` when the crawl starts.
 """
 
+from monitors.version import VERSION
+
 BOT_NAME = "dualwatch"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-USER_AGENT = "dualwatch/0.1 (+https://github.com/dualwatch/dualwatch)"
+USER_AGENT = f"dualwatch/{VERSION} (+https://github.com/dualwatch/dualwatch)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
 # Items are written to SQLite one at a time; Scrapy's default of 100 parallel item tasks per

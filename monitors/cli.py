@@ -18,6 +18,7 @@ import click
 from monitors.config import load_config
 from monitors.errors import ConfigError, DualwatchError
 from monitors.logsetup import configure_logging
+from monitors.version import VERSION
 
 # Everything else is imported by the commands that use it, so `dualwatch --help` and
 # `dualwatch crawl` do not load the scheduler, the mail and template stack or the diff code
@@ -62,7 +63,7 @@ pass_context = click.make_pass_decorator(Context)
 @click.option("--home", metavar="DIR", help="Data directory (default from config, ./var).")
 @click.option("--connect-to", metavar="HOST=ADDR:PORT,...", help="Reroute hosts (replica).")
 @click.option("-v", "--verbose", count=True, help="More logging (-vv for debug).")
-@click.version_option("0.1.0", prog_name="dualwatch")
+@click.version_option(VERSION, prog_name="dualwatch")
 @click.pass_context
 def cli(
     ctx: click.Context,

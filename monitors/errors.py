@@ -19,10 +19,6 @@ class StoreError(DualwatchError):
     """The version store (SQLite) failed or holds inconsistent data."""
 
 
-class DeliveryError(DualwatchError):
-    """A notification could not be delivered."""
-
-
 class SourceBlockedError(DualwatchError):
     """The monitored source refused or blocked our requests."""
 

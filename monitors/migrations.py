@@ -360,3 +360,11 @@ def m007_notice_section(db: Database) -> None:
     Notice status gains ``delisted`` (still served, no longer listed)."""
     db["notices"].add_column("section", str)
     db["notices"].create_index(["source", "last_checked_at"])
+
+
+@migrations()
+def m008_drop_deliveries(db: Database) -> None:
+    """Drop the ``deliveries`` table of the first ledger design (never written since
+    m004's alert ledger replaced it)."""
+    if db["deliveries"].exists():
+        db["deliveries"].drop()

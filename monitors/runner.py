@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import logging
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from monitors.config import PROJECT_ROOT, Config
@@ -62,7 +63,7 @@ def run_crawl_process(
     command = crawl_command(config, sources, batch=batch, full=full, verbosity=verbosity)
     started = time.monotonic()
     process = subprocess.Popen(
-        command, cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent
+        command, cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent()
     )
     try:
         returncode = process.wait(timeout=config.crawl.crawl_timeout)
@@ -81,9 +82,21 @@ def run_crawl_process(
     return ProcessResult(returncode, timed_out, time.monotonic() - started)
 
 
-def _die_with_parent() -> None:
-    """In the child: get SIGTERM when the parent dies (Linux), so a crawl never outlives a
-    killed daemon and crawls a source a restarted one is crawling too."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+@functools.cache
+def _die_with_parent() -> Callable[[], None] | None:
+    """The ``preexec_fn`` that makes a crawl child get SIGTERM when its parent dies (Linux),
+    so a crawl never outlives a killed daemon and crawls a source a restarted one is
+    crawling too; None elsewhere.
+
+    libc is looked up here, once, in the parent (``find_library`` runs ``ldconfig``: not
+    something to do in a child forked from a threaded daemon); the child only makes the
+    one ``prctl`` call.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
+
+    def set_parent_death_signal() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+    return set_parent_death_signal

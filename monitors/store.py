@@ -559,26 +559,6 @@ class Store:
         rows = self._all("SELECT * FROM changes WHERE notice_id = ? ORDER BY id", [notice_id])
         return [_change(r) for r in rows]
 
-    # -- deliveries ---------------------------------------------------------------------
-
-    def undelivered_changes(self, recipient: str, transport: str) -> list[Change]:
-        """Changes not yet delivered to ``recipient`` over ``transport``."""
-        rows = self._all(
-            "SELECT c.* FROM changes c WHERE NOT EXISTS (SELECT 1 FROM deliveries d "
-            "WHERE d.change_id = c.id AND d.recipient = ? AND d.transport = ? "
-            "AND d.status = 'sent') ORDER BY c.id",
-            [recipient, transport],
-        )
-        return [_change(r) for r in rows]
-
-    def record_delivery(self, **fields: Any) -> None:
-        """Record (or replace) the ledger row of one change for one recipient and transport."""
-        self.db["deliveries"].insert(fields, replace=True)
-
-    def deliveries_of(self, change_id: int) -> list[dict[str, Any]]:
-        """The ledger rows of one change."""
-        return self._all("SELECT * FROM deliveries WHERE change_id = ? ORDER BY id", [change_id])
-
     # -- helpers ------------------------------------------------------------------------
 
     def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:

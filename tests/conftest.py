@@ -19,7 +19,6 @@ from tests.replica import Replica
 
 ROOT = Path(__file__).resolve().parent.parent
 REPLICA_CONFIG = ROOT / "tests" / "replica" / "dualwatch.toml"
-SHARED = ROOT.parent / "shared"
 #: The two sources most end-to-end tests crawl (the full set is tested in test_all_sources).
 CORE = ("mofcom", "mofa-ja")
 

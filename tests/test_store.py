@@ -11,7 +11,7 @@ from monitors.store import Store
 
 def test_open_creates_schema_in_wal_mode(tmp_path: Path) -> None:
     with Store.open(tmp_path / "d" / "dualwatch.db") as store:
-        assert {"sources", "runs", "notices", "versions", "changes", "deliveries"} <= set(
+        assert {"sources", "runs", "notices", "versions", "changes"} <= set(
             store.db.table_names()
         )
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -25,6 +25,7 @@ def test_open_creates_schema_in_wal_mode(tmp_path: Path) -> None:
         "m005_health",
         "m006_accounting",
         "m007_notice_section",
+        "m008_drop_deliveries",
     ]
     with Store.open(tmp_path / "d" / "dualwatch.db") as again:
         assert [m.name for m in migrations.applied(again.db)] == applied
