@@ -11,9 +11,7 @@ from monitors.store import Store
 
 def test_open_creates_schema_in_wal_mode(tmp_path: Path) -> None:
     with Store.open(tmp_path / "d" / "dualwatch.db") as store:
-        assert {"sources", "runs", "notices", "versions", "changes"} <= set(
-            store.db.table_names()
-        )
+        assert {"sources", "runs", "notices", "versions", "changes"} <= set(store.db.table_names())
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert migrations.pending(store.db) == []
         applied = [m.name for m in migrations.applied(store.db)]
