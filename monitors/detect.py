@@ -118,18 +118,10 @@ def record_delisted(store: Store, source: str, url: str, *, run_id: int | None) 
         if row["status"] != "active":
             return Outcome("unchanged", notice_id)
         store.mark_delisted(notice_id, now)
-        change_id = store.insert_change(
-            document_id=row["document_id"],
-            notice_id=notice_id,
-            run_id=run_id,
-            kind="delisted",
-            version_id=row["current_version_id"],
-            previous_version_id=row["current_version_id"],
-            source=source,
-            url=url,
-            title=row["title"],
-            detected_at=now,
-            diff=None,
+        current = row["current_version_id"]
+        where = (row["document_id"], notice_id, run_id)
+        change_id = _insert_change(
+            store, "delisted", (source, url, row["title"]), where, (current, current), None, now
         )
     return Outcome("delisted", notice_id, change_id)
 
@@ -146,18 +138,11 @@ def record_gone(store: Store, source: str, url: str, *, run_id: int | None, stat
             store.touch_notice(notice_id, now)
             return Outcome("unchanged", notice_id)
         store.mark_removed(notice_id, now)
-        change_id = store.insert_change(
-            document_id=row["document_id"],
-            notice_id=notice_id,
-            run_id=run_id,
-            kind="removed",
-            version_id=None,
-            previous_version_id=row["current_version_id"],
-            source=source,
-            url=url,
-            title=row["title"],
-            detected_at=now,
-            diff=json.dumps({"http_status": status}),
+        where = (row["document_id"], notice_id, run_id)
+        versions = (None, row["current_version_id"])
+        diff = json.dumps({"http_status": status})
+        change_id = _insert_change(
+            store, "removed", (source, url, row["title"]), where, versions, diff, now
         )
     return Outcome("removed", notice_id, change_id)
 
@@ -181,9 +166,8 @@ def _record_new(
     if not created:
         log.info("%s is another copy of document %s", fetched.url, document_id)
         return Outcome("copy", notice_id)
-    change_id = _insert_change(
-        store, "new", fetched, (document_id, notice_id, run_id), (version_id, None), None, now
-    )
+    where = (document_id, notice_id, run_id)
+    change_id = _insert_change(store, "new", _about(fetched), where, (version_id, None), None, now)
     return Outcome("new", notice_id, change_id)
 
 
@@ -205,7 +189,7 @@ def _record_restored(
     diff = change_diff(store, previous, fetched) if changed and previous else None
     where = (row["document_id"], notice_id, run_id)
     change_id = _insert_change(
-        store, "restored", fetched, where, (version_id, previous_id), diff, now
+        store, "restored", _about(fetched), where, (version_id, previous_id), diff, now
     )
     return Outcome("restored", notice_id, change_id)
 
@@ -226,7 +210,7 @@ def _record_modified(
     document_id = store.notice_row(fetched.source, fetched.url)["document_id"]
     where = (document_id, notice_id, run_id)
     change_id = _insert_change(
-        store, "modified", fetched, where, (version_id, previous_id), diff, now
+        store, "modified", _about(fetched), where, (version_id, previous_id), diff, now
     )
     return Outcome("modified", notice_id, change_id)
 
@@ -234,14 +218,15 @@ def _record_modified(
 def _insert_change(
     store: Store,
     kind: str,
-    fetched: FetchedNotice,
+    about: tuple[str, str, str],
     where: tuple[int | None, int, int | None],
-    versions: tuple[int, int | None],
+    versions: tuple[int | None, int | None],
     diff: str | None,
     now: str,
 ) -> int:
-    """Record a change of ``kind``: ``where`` is (document, notice, run), ``versions`` is
-    (the version now current, the one before)."""
+    """Record a change of ``kind``: ``about`` is (source, URL, title), ``where`` is
+    (document, notice, run), ``versions`` is (the version now current, the one before)."""
+    source, url, title = about
     document_id, notice_id, run_id = where
     version_id, previous_id = versions
     return store.insert_change(
@@ -251,12 +236,16 @@ def _insert_change(
         kind=kind,
         version_id=version_id,
         previous_version_id=previous_id,
-        source=fetched.source,
-        url=fetched.url,
-        title=fetched.title,
+        source=source,
+        url=url,
+        title=title,
         detected_at=now,
         diff=diff,
     )
+
+
+def _about(fetched: FetchedNotice) -> tuple[str, str, str]:
+    return fetched.source, fetched.url, fetched.title
 
 
 def change_diff(store: Store, previous: Version, new: FetchedNotice) -> str:

@@ -42,8 +42,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -369,7 +368,7 @@ def _has_new_runs(store: Store, name: str) -> bool:
 
 def _evaluate(store: Store, config: Config, source: SourceConfig, now: str) -> list[HealthEvent]:
     events: list[HealthEvent] = []
-    with _write_transaction(store):
+    with store.atomic():  # BEGIN IMMEDIATE: waits for another writer
         health = _load(store, source.name) or _initial(store, source.name)
         health = _with_episode(store, health, source)
         runs = _finished_runs_after(store, source.name, health.last_run_id)
@@ -690,39 +689,6 @@ def _status_note(status: SourceStatus) -> str:
 # -- storage (the only SQL about source health) ---------------------------------------------
 
 
-@contextmanager
-def _write_transaction(store: Store) -> Iterator[None]:
-    """Every write of this module: a transaction that starts with ``BEGIN IMMEDIATE``.
-
-    It takes the write lock before the first read, waiting up to the connection's
-    ``busy_timeout`` for another process's write; a deferred ``BEGIN`` would fail at once
-    with "database is locked" when its read turns into a write after another connection
-    committed. Two evaluations of one source (daemon, manual crawl) thus run in turn. Inside
-    a transaction the caller already opened, the writes join it (as a savepoint).
-    """
-    conn = store.db.conn
-    if conn.in_transaction:
-        with store.db.atomic():
-            yield
-        return
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.Error as exc:
-        raise StoreError(f"cannot lock the store to update source health: {exc}") from exc
-    try:
-        yield
-    except BaseException:
-        if conn.in_transaction:
-            conn.rollback()
-        raise
-    try:
-        conn.commit()
-    except sqlite3.Error as exc:
-        if conn.in_transaction:
-            conn.rollback()
-        raise StoreError(f"source health: cannot commit: {exc}") from exc
-
-
 def _execute(store: Store, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
     try:
         return store.db.execute(sql, list(params))
@@ -821,7 +787,7 @@ def _due(store: Store, now: str) -> list[HealthMessage]:
 
 def _mark(store: Store, row_id: int, status: str, **values: Any) -> None:
     assignments = ", ".join(f"{key} = ?" for key in ("status", *values))
-    with _write_transaction(store):
+    with store.atomic():  # BEGIN IMMEDIATE: waits for another writer
         _execute(
             store,
             f"UPDATE health_messages SET {assignments} WHERE id = ?",

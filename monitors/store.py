@@ -199,7 +199,9 @@ class Store:
     def listing_entries(self, source: str) -> dict[str, dict[str, Any]]:
         """Entries listed earlier that are not (yet) notices, keyed by URL."""
         rows = self._all(
-            "SELECT url, section, baseline, status, reason FROM listing_entries WHERE source = ?",
+            "SELECT url, section, baseline, status, reason FROM listing_entries e "
+            "WHERE source = ? AND NOT EXISTS "
+            "(SELECT 1 FROM notices n WHERE n.source = e.source AND n.url = e.url)",
             [source],
         )
         return {r["url"]: r for r in rows}

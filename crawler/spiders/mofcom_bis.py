@@ -82,7 +82,6 @@ class MofcomBisSpider(MofcomSpider):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.requested: set[str] = set()  # detail URLs requested this run
 
     async def start(self) -> Any:
         """Read the home page and the first page of every configured column."""
@@ -261,21 +260,13 @@ class MofcomBisSpider(MofcomSpider):
 
         Several listings are walked concurrently; each page is evaluated in one step against
         its own listing's newest date (page 1 sets it, later pages carry it). A notice listed
-        both on the home page and in its column is requested once.
+        both on the home page and in its column is requested once (the base class sees to it).
         """
         if page_no > 1:
             self.newest_listed = newest
-        found = []
-        followed = self.follow_listing(
-            entries, page_no, next_page, section=section, ordered=ordered
+        return list(
+            self.follow_listing(entries, page_no, next_page, section=section, ordered=ordered)
         )
-        for item in followed:
-            if isinstance(item, Request) and item.callback == self.parse_detail:
-                if item.url in self.requested:
-                    continue  # listed on the home page and in its column: fetched once
-                self.requested.add(item.url)
-            found.append(item)
-        return found
 
     # -- detail pages and run bookkeeping ---------------------------------------------------
 
