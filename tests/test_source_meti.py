@@ -882,14 +882,20 @@ def test_quiet_feed_is_fine(meti: Dualwatch) -> None:
     assert "feed releases: 20 new, 20 fetched, 0 relevant, 20 filtered" in result.stderr
 
 
-def test_entries_on_hosts_not_followed_are_neither_fetched_nor_stored(meti: Dualwatch) -> None:
+def test_entries_on_hosts_not_followed_are_recorded_from_the_feed_not_fetched(
+    meti: Dualwatch,
+) -> None:
+    """Nothing listed is dropped: an entry whose host is not followed is a notice made of
+    what the feed says (title, date, URL), and no request goes to its host."""
     override(meti, follow_hosts=[])
     result = meti.run("crawl", "meti")
     assert "ok (baseline)" in result.stdout
     assert "2 feed entries on hosts in neither hosts nor follow_hosts" in result.stderr
     assert {h for _m, h, _p, _s in meti.replica.requests()} == {HOST}
     with meti.store() as store:
-        assert store.count_notices("meti") == len(expected_changes(1)["new"])
+        assert store.count_notices("meti") == len(expected_changes(1)["new"]) + 2
+        recorded = store.rows("SELECT url FROM notices WHERE url NOT LIKE ?", [f"https://{HOST}/%"])
+    assert len(recorded) == 2
 
 
 def test_repeated_crawl_uses_conditional_requests(meti: Dualwatch) -> None:

@@ -225,9 +225,10 @@ class MetiSpider(DualwatchSpider):
         followed = {*self.source.hosts, *self.source.follow_hosts}
         listed = [e for e in entries if (urlsplit(e.url).hostname or "").lower() in followed]
         elsewhere = [e.url for e in entries if e not in listed]
-        if elsewhere:
+        if elsewhere:  # recorded from the feed (title, date, URL) by the base class
             log.warning(
-                "%s: %d feed entries on hosts in neither hosts nor follow_hosts, not followed: %s",
+                "%s: %d feed entries on hosts in neither hosts nor follow_hosts, recorded from "
+                "the feed without fetching them: %s",
                 self.source.name,
                 len(elsewhere),
                 ", ".join(elsewhere),
@@ -247,7 +248,7 @@ class MetiSpider(DualwatchSpider):
             sum(1 for e in listed if e.url in filtered_before),
             len(elsewhere),
         )
-        yield from self.follow_listing([e.listed() for e in listed], 1)
+        yield from self.follow_listing([e.listed() for e in entries], 1)
 
     def closed(self, reason: str) -> None:
         """Log what became of the feed's new entries this run."""
