@@ -21,14 +21,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from monitors import detect  # noqa: E402
-from monitors.alerts import classify_pending, queue_immediate  # noqa: E402
-from monitors.config import load_config  # noqa: E402
-from monitors.dispatch import deliver_due  # noqa: E402
-from monitors.mailer import SmtpSettings, SmtpTransport  # noqa: E402
-from monitors.models import FetchedNotice  # noqa: E402
-from monitors.rules_load import load_rules  # noqa: E402
-from monitors.store import Store  # noqa: E402
+from monitors.changes import detect  # noqa: E402
+from monitors.changes.alerts import classify_pending, queue_immediate  # noqa: E402
+from monitors.core.config import load_config  # noqa: E402
+from monitors.mail.dispatch import deliver_due  # noqa: E402
+from monitors.mail.mailer import SmtpSettings, SmtpTransport  # noqa: E402
+from monitors.rules.load import load_rules  # noqa: E402
+from monitors.storage.models import FetchedNotice  # noqa: E402
+from monitors.storage.store import Store  # noqa: E402
 from monitors.tasks import register_subscribers  # noqa: E402
 from tests.smtp_server import SmtpServer  # noqa: E402
 

@@ -83,8 +83,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make `tests.replica` importable
     sys.path.insert(0, str(ROOT))
 
-from monitors.config import SourceConfig, load_config  # noqa: E402
-from monitors.store import Store  # noqa: E402
+from monitors.core.config import SourceConfig, load_config  # noqa: E402
+from monitors.storage.store import Store  # noqa: E402
 from tests.replica import Replica, expected_changes  # noqa: E402
 from tests.replica.sites import Site, make_all_sites, route  # noqa: E402
 

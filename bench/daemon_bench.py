@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from monitors.config import load_config  # noqa: E402
+from monitors.core.config import load_config  # noqa: E402
 from tests.replica import Replica  # noqa: E402
 
 WATCHED = ("mofcom", "meti")

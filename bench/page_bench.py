@@ -85,7 +85,7 @@ SITE_SOURCES = {
 
 def collect_pages(state: int) -> list[Page]:
     """Every HTML detail page the spiders read at ``state``, rendered in-process."""
-    from crawler.spiders.base import is_file_url
+    from crawler.sites.base import is_file_url
     from tests.replica.app import ReplicaApp
     from tests.replica.content import meti
     from tests.replica.protocol import Request
@@ -144,7 +144,7 @@ def make_spiders(pages: list[Page]) -> dict[str, Any]:
         mofcom_ecl,
         mofcom_en,
     )
-    from monitors.config import load_config
+    from monitors.core.config import load_config
 
     config = load_config(HERE / "bench" / "bench.toml")
     classes = {
@@ -231,7 +231,7 @@ class ParseCounter:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     sys.path.insert(0, str(args.root.resolve()))
-    import monitors.normalize
+    import monitors.text.normalize
 
     pages = collect_pages(args.state)
     real = reference_pages()
@@ -240,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     for page in pages + real:
         by_group.setdefault(page.group, []).append(page)
 
-    print(f"project: {Path(monitors.normalize.__file__).resolve().parent.parent}")
+    print(f"project: {Path(monitors.text.normalize.__file__).resolve().parent.parent}")
     print(f"python {platform.python_version()}, {platform.machine()}; replica state {args.state}")
     print(f"{len(pages)} detail pages; {args.iterations} timed passes after one warm-up\n")
 

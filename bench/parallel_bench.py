@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from monitors.store import Store  # noqa: E402
+from monitors.storage.store import Store  # noqa: E402
 from tests.replica import Replica  # noqa: E402
 
 CONFIG = ROOT / "bench" / "bench.toml"

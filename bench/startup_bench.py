@@ -19,10 +19,10 @@ What is measured
     and wall time. A split, each figure one fresh interpreter per run:
 
     * ``python -c pass``: the interpreter itself (every other figure includes it);
-    * ``import monitors.cli`` and ``python -m monitors --help``: CLI start;
+    * ``import monitors.cli.commands`` and ``python -m monitors --help``: CLI start;
     * ``import crawler.run``: what the crawl child imports before Scrapy starts crawling;
       ``import scrapy`` and ``from scrapy.crawler import CrawlerProcess`` for comparison;
-    * ``import monitors.extract`` and ``import pypdf, docx, openpyxl``: the attachment readers;
+    * ``import monitors.text.extract`` and ``import pypdf, docx, openpyxl``: the attachment readers;
     * rules: CPU (``time.process_time``, imports excluded) of ``load_rules`` on the shipped
       ``config/rules.toml`` with an empty cache directory (cold) and with the cache the cold
       run wrote (cached), and of matching one Chinese and one English notice after a load
@@ -67,7 +67,7 @@ TIMEOUT = 240.0
 RULES_SNIPPET = """
 import inspect, sys, time
 from pathlib import Path
-from monitors.rules_load import load_rules
+from monitors.rules.load import load_rules
 path, cache = Path(sys.argv[1]), sys.argv[2]
 kwargs = {}
 if "cache_dir" in inspect.signature(load_rules).parameters:
@@ -144,11 +144,11 @@ def split(runs: int, row: Callable[[str, list[Sample]], None]) -> None:
     """CPU of imports and of rules loading, each in fresh interpreters."""
     imports = [
         ("python -c pass (interpreter)", "pass"),
-        ("import monitors.cli", "import monitors.cli"),
+        ("import monitors.cli.commands", "import monitors.cli.commands"),
         ("import crawler.run (crawl child)", "import crawler.run"),
         ("import scrapy", "import scrapy"),
         ("from scrapy.crawler import CrawlerProcess", "from scrapy.crawler import CrawlerProcess"),
-        ("import monitors.extract", "import monitors.extract"),
+        ("import monitors.text.extract", "import monitors.text.extract"),
         ("import crawler.attachments", "import crawler.attachments"),
         ("import pypdf, docx, openpyxl", "import pypdf, docx, openpyxl"),
     ]
@@ -179,7 +179,7 @@ def rules_split(runs: int) -> None:
 
 
 def _load_rules() -> Callable[..., object]:
-    from monitors.rules_load import load_rules
+    from monitors.rules.load import load_rules
 
     return load_rules
 
@@ -269,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(home, ignore_errors=True)
 
     if args.importtime:
-        importtime("import monitors.cli")
+        importtime("import monitors.cli.commands")
         importtime("import crawler.run")
     return 0
 

@@ -1,6 +1,6 @@
 """Download a notice's attachments (under a size cap) and extract their text.
 
-Used by :meth:`crawler.spiders.base.DualwatchSpider.parse_detail` before a notice is stored,
+Used by :meth:`crawler.sites.base.DualwatchSpider.parse_detail` before a notice is stored,
 so a changed annex changes the notice's fingerprint. A file is re-requested conditionally
 (ETag / Last-Modified of its last download); when a download fails the last known hash is
 kept, so a network error never looks like a changed (or removed) attachment.
@@ -24,11 +24,11 @@ from scrapy.exceptions import (
 from scrapy.http import Request, Response
 from twisted.internet.error import ConnectError, TimeoutError
 
-from monitors.extract import extract_text
-from monitors.models import Attachment, FetchedFile, FetchedNotice
+from monitors.storage.models import Attachment, FetchedFile, FetchedNotice
+from monitors.text.extract import extract_text
 
 if TYPE_CHECKING:
-    from crawler.spiders.base import DualwatchSpider
+    from crawler.sites.base import DualwatchSpider
 
 DOWNLOAD_ERRORS = (
     IgnoreRequest,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from monitors.config import Config, load_config, parse_connect_to
-from monitors.version import VERSION
+from monitors.core.config import Config, load_config, parse_connect_to
+from monitors.core.version import VERSION
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings

@@ -12,15 +12,15 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
 from crawler.accounting import FAILED_PREFIX, TICKET_META
-from monitors import detect
-from monitors.models import RunStats
+from monitors.changes import detect
+from monitors.storage.models import RunStats
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Request, Response
     from twisted.python.failure import Failure
 
-    from crawler.spiders.base import DualwatchSpider
+    from crawler.sites.base import DualwatchSpider
 
 log = logging.getLogger("dualwatch.crawl")
 

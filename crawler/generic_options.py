@@ -1,7 +1,7 @@
 """Options of the config-driven ``generic`` spider: parsed and validated into frozen specs.
 
 Every key of a ``[sources.<name>]`` table that uses ``spider = "generic"`` is checked here
-before anything is crawled; a bad key raises :class:`~monitors.errors.ConfigError` naming it.
+before anything is crawled; a bad key raises :class:`~monitors.core.errors.ConfigError` naming it.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 from cssselect import SelectorError
 from parsel import Selector, SelectorList
 
-from monitors.config import SourceConfig
-from monitors.errors import ConfigError, ParseError
+from monitors.core.config import SourceConfig
+from monitors.core.errors import ConfigError, ParseError
 
 XPATH_PREFIX = "xpath:"
 PAGE_TOKEN = "{page}"

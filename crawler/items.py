@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from monitors.models import FetchedNotice
+from monitors.storage.models import FetchedNotice
 
 
 @dataclass(frozen=True)

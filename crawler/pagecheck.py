@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import re
 
-from monitors.errors import ParseError, SourceBlockedError
+from monitors.core.errors import ParseError, SourceBlockedError
 
 # Statuses that carry no content to check: not modified, gone.
 NO_CONTENT_STATUSES = frozenset({304, 404, 410})

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import DropItem
 
 from crawler.items import GoneItem, NoticeItem, NotModifiedItem
-from monitors import detect
-from monitors.errors import StoreError
+from monitors.changes import detect
+from monitors.core.errors import StoreError
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-    from crawler.spiders.base import DualwatchSpider
+    from crawler.sites.base import DualwatchSpider
 
 log = logging.getLogger("dualwatch.crawl")
 
@@ -28,7 +28,7 @@ STORE_ERRORS = (sqlite3.Error, StoreError, OSError)
 
 
 class StorePipeline:
-    """Validate an item, record it through :mod:`monitors.detect` and count the outcome."""
+    """Validate an item, record it through :mod:`monitors.changes.detect` and count the outcome."""
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler

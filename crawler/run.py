@@ -1,6 +1,6 @@
 """Run one crawl process: ``python -m crawler.run [options] SOURCE...``.
 
-`dualwatch crawl` (monitors.runner) starts this in a subprocess so each crawl gets a fresh
+`dualwatch crawl` (monitors.ops.runner) starts this in a subprocess so each crawl gets a fresh
 Twisted reactor and a crash or hang cannot take the caller down. All results go to the
 store; the exit status only says whether the process itself worked.
 """
@@ -18,10 +18,10 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.spider import iter_spider_classes
 
-from monitors.config import load_config
-from monitors.errors import DualwatchError
-from monitors.logsetup import configure_logging
-from monitors.rules_load import set_cache_dir
+from monitors.core.config import load_config
+from monitors.core.errors import DualwatchError
+from monitors.core.logsetup import configure_logging
+from monitors.rules.load import set_cache_dir
 
 #: Scrapy extensions this project's settings switch off but whose modules Scrapy would import
 #: anyway to find that out (RemoteControl imports aiohttp: ~0.1 s CPU per crawl), with the
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def spider_class(name: str) -> type[Spider]:
     """The spider called ``name``, importing only its module: ``crawler/spiders/mofa_ja.py``
-    holds the spider ``mofa-ja`` (the convention :func:`monitors.config.known_spiders`
+    holds the spider ``mofa-ja`` (the convention :func:`monitors.core.config.known_spiders`
     validates the configuration with; tests/test_config.py checks it against Scrapy's list).
     KeyError, as Scrapy's SpiderLoader raises, when the module has no such spider."""
     module = importlib.import_module(f"crawler.spiders.{name.replace('-', '_')}")

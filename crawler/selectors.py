@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from parsel import Selector, SelectorList
 
-from monitors.errors import ParseError
+from monitors.core.errors import ParseError
 
 
 def select_one(node: Selector | SelectorList, css: str, what: str) -> Selector:

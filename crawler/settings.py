@@ -4,7 +4,7 @@ Static defaults only: values that come from config/dualwatch.toml (user agent co
 limits) are applied by each spider's ``update_settings`` when the crawl starts.
 """
 
-from monitors.version import VERSION
+from monitors.core.version import VERSION
 
 BOT_NAME = "dualwatch"
 SPIDER_MODULES = ["crawler.spiders"]

@@ -2,7 +2,7 @@
 
 import gc
 
-from monitors.cli import main
+from monitors.cli.commands import main
 
 try:
     main()

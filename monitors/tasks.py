@@ -14,18 +14,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from monitors.config import Config, SourceConfig
-from monitors.errors import ConfigError
-from monitors.ledger import Ledger
-from monitors.locks import delivery_lock, source_locks
-from monitors.models import Run, RunStats
-from monitors.runner import ProcessResult, run_crawl_process
-from monitors.store import Store
+from monitors.core.config import Config, SourceConfig
+from monitors.core.errors import ConfigError
+from monitors.ops.locks import delivery_lock, source_locks
+from monitors.ops.runner import ProcessResult, run_crawl_process
+from monitors.storage.ledger import Ledger
+from monitors.storage.models import Run, RunStats
+from monitors.storage.store import Store
 
 if TYPE_CHECKING:
-    from monitors.alerts import SendReport
-    from monitors.emailrender import RenderedMessage
-    from monitors.subscriptions import Subscription
+    from monitors.changes.alerts import SendReport
+    from monitors.mail.emailrender import RenderedMessage
+    from monitors.rules.subscriptions import Subscription
 
 CONFIG_EXIT = 2  # crawler.run's exit status for configuration errors
 
@@ -89,10 +89,10 @@ def _crawl_locked(
 
 def send_pending(store: Store, config: Config, *, digests: bool = True) -> SendReport:
     """Classify new changes, queue immediate alerts, open due digests, deliver what is due."""
-    from monitors import health
-    from monitors.alerts import classify_pending, queue_immediate
-    from monitors.dispatch import deliver_due, make_transport, open_due_digests
-    from monitors.rules_load import load_rules
+    from monitors.changes.alerts import classify_pending, queue_immediate
+    from monitors.mail.dispatch import deliver_due, make_transport, open_due_digests
+    from monitors.ops import health
+    from monitors.rules.load import load_rules
 
     with delivery_lock(config.home):
         classify_pending(store, load_rules(config.rules_path, known_sources=config.sources))
@@ -128,8 +128,8 @@ def _runs_of_batch(
 
 def prepare_digests(store: Store, config: Config) -> int:
     """Classify changes not yet matched against the rules (digests group by topic)."""
-    from monitors.alerts import classify_pending
-    from monitors.rules_load import load_rules
+    from monitors.changes.alerts import classify_pending
+    from monitors.rules.load import load_rules
 
     return classify_pending(store, load_rules(config.rules_path, known_sources=config.sources))
 
@@ -148,8 +148,8 @@ def render_digests(
     store: Store, config: Config, name: str | None = None, period: str | None = None
 ) -> list[tuple[Subscription, RenderedMessage]]:
     """The due digest of each chosen subscription, rendered but not recorded or sent."""
-    from monitors.digest import digest_view, due_period
-    from monitors.emailrender import render_digest
+    from monitors.changes.digest import digest_view, due_period
+    from monitors.mail.emailrender import render_digest
 
     now = datetime.now(UTC)
     return [
@@ -167,8 +167,8 @@ def send_digests(
     now: datetime | None = None,
 ) -> SendReport:
     """Record the due digest of each chosen subscription (once per period) and deliver."""
-    from monitors.digest import digest_view, due_period
-    from monitors.dispatch import deliver_due, make_transport
+    from monitors.changes.digest import digest_view, due_period
+    from monitors.mail.dispatch import deliver_due, make_transport
 
     prepare_digests(store, config)
     ledger = Ledger(store)
@@ -198,7 +198,7 @@ def send_digests(
 
 def rule_input(store: Store, target: str) -> tuple[str, str, str | None, str | None]:
     """(title, text, source, doc_type) of a stored notice (id or URL) or of a file."""
-    from monitors.normalize import collapse_whitespace, html_to_text
+    from monitors.text.normalize import collapse_whitespace, html_to_text
 
     path = Path(target)
     if path.is_file():

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from monitors.config import Config, load_config
-from monitors.store import Store
+from monitors.core.config import Config, load_config
+from monitors.storage.store import Store
 from tests.replica import Replica
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from monitors import detect
-from monitors.config import load_config
-from monitors.ledger import Ledger
-from monitors.models import FetchedNotice
-from monitors.store import Store
+from monitors.changes import detect
+from monitors.core.config import load_config
+from monitors.storage.ledger import Ledger
+from monitors.storage.models import FetchedNotice
+from monitors.storage.store import Store
 from monitors.tasks import send_digests
 from tests.conftest import CORE, REPLICA_CONFIG, Dualwatch
 from tests.smtp_server import SmtpServer, free_port

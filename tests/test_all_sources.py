@@ -12,8 +12,8 @@ from datetime import date
 
 import pytest
 
-from monitors.config import load_config
-from monitors.store import Store
+from monitors.core.config import load_config
+from monitors.storage.store import Store
 from tests.conftest import REPLICA_CONFIG, Dualwatch
 from tests.replica import Replica, expected_changes
 from tests.replica.sites import site_modules

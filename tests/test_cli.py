@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from monitors.cli import cli, parse_since
-from monitors.views import display_width, shorten
+from monitors.cli.commands import cli, parse_since
+from monitors.cli.views import display_width, shorten
 from tests.conftest import CORE, ROOT, Dualwatch
 
 

@@ -8,7 +8,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from monitors.store import Store
+from monitors.storage.store import Store
 from tests.conftest import ROOT, Dualwatch
 
 SIX = ("mofcom", "mofcom-bis", "mofcom-ecl", "mofcom-en", "mofa-ja", "mofa-en")
@@ -16,9 +16,9 @@ SIX = ("mofcom", "mofcom-bis", "mofcom-ecl", "mofcom-en", "mofa-ja", "mofa-en")
 WRITER = """
 import sys
 from pathlib import Path
-from monitors import detect
-from monitors.models import FetchedNotice
-from monitors.store import Store
+from monitors.changes import detect
+from monitors.storage.models import FetchedNotice
+from monitors.storage.store import Store
 
 path, worker = Path(sys.argv[1]), int(sys.argv[2])
 store = Store.open(path)

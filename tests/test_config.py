@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from monitors.config import known_spiders, load_config, parse_connect_to
-from monitors.errors import ConfigError
+from monitors.core.config import known_spiders, load_config, parse_connect_to
+from monitors.core.errors import ConfigError
 from tests.conftest import REPLICA_CONFIG, ROOT, write_config
 
 

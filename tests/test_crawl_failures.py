@@ -12,10 +12,10 @@ from scrapy.utils.test import get_crawler
 
 from crawler.items import ListedNotice, NoticeItem
 from crawler.middlewares import ENCODING_ERROR_META, ForcedEncodingMiddleware
-from crawler.spiders.base import DualwatchSpider
+from crawler.sites.base import DualwatchSpider
 from crawler.spiders.mofcom import MofcomSpider
-from monitors.config import load_config
-from monitors.errors import ParseError
+from monitors.core.config import load_config
+from monitors.core.errors import ParseError
 from tests.conftest import REPLICA_CONFIG, Dualwatch
 from tests.replica import MOFCOM_HOST
 

@@ -22,18 +22,18 @@ from pathlib import Path
 
 import pytest
 
-from monitors.config import load_config
-from monitors.daemon import EMPTY_RAW_HTML, next_stop_signal, prune_raw_html
-from monitors.locks import source_lock
-from monitors.models import FetchedNotice
-from monitors.store import Store
+from monitors.core.config import load_config
+from monitors.ops.daemon import EMPTY_RAW_HTML, next_stop_signal, prune_raw_html
+from monitors.ops.locks import source_lock
+from monitors.storage.models import FetchedNotice
+from monitors.storage.store import Store
 from tests.conftest import REPLICA_CONFIG, ROOT, write_config
 from tests.replica import MOFCOM_HOST, Replica
 
 RUN_DAEMON = (
     "import sys\n"
-    "from monitors.config import load_config\n"
-    "from monitors.daemon import run_daemon\n"
+    "from monitors.core.config import load_config\n"
+    "from monitors.ops.daemon import run_daemon\n"
     "config = load_config(sys.argv[1], home=sys.argv[2], connect_to=sys.argv[3])\n"
     "sys.exit(run_daemon(config))\n"
 )

@@ -12,9 +12,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from monitors.config import load_config
-from monitors.ledger import Ledger
-from monitors.store import Store
+from monitors.core.config import load_config
+from monitors.storage.ledger import Ledger
+from monitors.storage.store import Store
 from tests.conftest import REPLICA_CONFIG, ROOT, Dualwatch, write_config
 from tests.replica import MOFCOM_HOST
 

@@ -1,4 +1,4 @@
-"""Tests for monitors.dates."""
+"""Tests for monitors.text.dates."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from monitors.dates import (
+from monitors.core.errors import DateParseError, ParseError
+from monitors.text.dates import (
     assign_years,
     chinese_numeral_to_int,
     era_to_year,
@@ -15,7 +16,6 @@ from monitors.dates import (
     parse_date,
     parse_datetime_cst,
 )
-from monitors.errors import DateParseError, ParseError
 
 REF = date(2026, 1, 8)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from monitors import detect
-from monitors.models import Attachment, FetchedFile, FetchedNotice
-from monitors.store import Store
+from monitors.changes import detect
+from monitors.storage.models import Attachment, FetchedFile, FetchedNotice
+from monitors.storage.store import Store
 
 URL = "https://www.mofcom.gov.cn/zwgk/zcfb/art/2026/art_0001.html"
 

@@ -1,10 +1,10 @@
-"""Tests for monitors.diff."""
+"""Tests for monitors.text.diff."""
 
 from __future__ import annotations
 
 import pytest
 
-from monitors.diff import (
+from monitors.text.diff import (
     DiffLine,
     Segment,
     TextDiff,
@@ -12,7 +12,7 @@ from monitors.diff import (
     render_unified,
     tokenize,
 )
-from monitors.normalize import normalize_text
+from monitors.text.normalize import normalize_text
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Tests for monitors.docnumber."""
+"""Tests for monitors.text.docnumber."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from monitors.docnumber import (
+from monitors.text.docnumber import (
     DocNumber,
     find_effective_date,
     find_effective_dates,

@@ -10,8 +10,8 @@ from datetime import date
 
 import pytest
 
-from monitors.docnumber import DocNumber, parse_doc_number
-from monitors.docnumber_en import (
+from monitors.text.docnumber import DocNumber, parse_doc_number
+from monitors.text.docnumber_en import (
     complete_issuers,
     find_english_effective_date,
     find_english_effective_dates,

@@ -21,12 +21,11 @@ from jinja2 import UndefinedError
 from jinja2 import nodes as jinja_nodes
 from markupsafe import Markup
 
-from monitors import detect
-from monitors.alerts import classify_pending, matchable_parts
-from monitors.alertview import alert_view
-from monitors.config import Config, load_config
-from monitors.diff import TextDiff, diff_texts
-from monitors.emailrender import (
+from monitors.changes import detect
+from monitors.changes.alerts import classify_pending, matchable_parts
+from monitors.core.config import Config, load_config
+from monitors.mail.alertview import alert_view
+from monitors.mail.emailrender import (
     ALERT_DIFF_MAX_LINES,
     DIGEST_MAX_ITEMS,
     RenderedMessage,
@@ -36,7 +35,7 @@ from monitors.emailrender import (
     render_digest,
     safe_url,
 )
-from monitors.emailviews import (
+from monitors.mail.emailviews import (
     AlertView,
     AttachmentView,
     CopyView,
@@ -45,13 +44,14 @@ from monitors.emailviews import (
     MatchView,
     SourceHealthView,
 )
-from monitors.htmldiff import DEL_STYLE, INS_STYLE, MARK_STYLE, diff_table, highlight
-from monitors.ledger import Ledger
-from monitors.models import Attachment, FetchedFile, FetchedNotice
-from monitors.normalize import normalize_text
-from monitors.render import environment
-from monitors.rules_load import load_rules
-from monitors.store import Store
+from monitors.mail.htmldiff import DEL_STYLE, INS_STYLE, MARK_STYLE, diff_table, highlight
+from monitors.mail.render import environment
+from monitors.rules.load import load_rules
+from monitors.storage.ledger import Ledger
+from monitors.storage.models import Attachment, FetchedFile, FetchedNotice
+from monitors.storage.store import Store
+from monitors.text.diff import TextDiff, diff_texts
+from monitors.text.normalize import normalize_text
 from tests.conftest import REPLICA_CONFIG
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

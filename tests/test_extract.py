@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 from openpyxl import Workbook
 
-from monitors.extract import extract_text, sniff_kind
+from monitors.text.extract import extract_text, sniff_kind
 from tests.replica.render import tiny_pdf
 
 

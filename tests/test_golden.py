@@ -29,15 +29,13 @@ import pytest
 from scrapy.http import HtmlResponse, Request, TextResponse
 
 from crawler.items import ListedNotice
-from crawler.spiders.mofa_ja import MofaJaSpider, archive_reference, parse_release_index
-from crawler.spiders.mofcom import (
-    API_KEYS,
-    QUERY_DATA,
-    MofcomSpider,
-    parse_listing_fragment,
-)
-from monitors.config import load_config
-from monitors.models import FetchedNotice
+from crawler.sites.jpaas import API_KEYS, QUERY_DATA
+from crawler.sites.mofa import archive_reference, parse_release_index
+from crawler.sites.mofcom import parse_listing_fragment
+from crawler.spiders.mofa_ja import MofaJaSpider
+from crawler.spiders.mofcom import MofcomSpider
+from monitors.core.config import load_config
+from monitors.storage.models import FetchedNotice
 from tests.replica import MOFA_HOST, MOFCOM_HOST, Replica
 
 ROOT = Path(__file__).resolve().parent.parent

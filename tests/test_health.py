@@ -1,7 +1,7 @@
 """Source health: one operator alert per failure episode, one recovery notice, `status`.
 
 End to end: real crawls of the replica's mofcom site with the real CLI (faults switched on
-per host), then :func:`monitors.health.update` and :func:`~monitors.health.queue_and_send`
+per host), then :func:`monitors.ops.health.update` and :func:`~monitors.ops.health.queue_and_send`
 into the Maildir outbox or a real SMTP server. The state machine itself is also driven with
 runs recorded through the real store (no crawl), with a fixed clock.
 """
@@ -22,15 +22,15 @@ from pathlib import Path
 
 import pytest
 
-from monitors import health
-from monitors.alerts import SendReport
-from monitors.config import Config, load_config
-from monitors.dispatch import make_transport
-from monitors.emailrender import RenderedMessage
-from monitors.health import HealthEvent
-from monitors.messages import build_email
-from monitors.models import RunStats
-from monitors.store import Store
+from monitors.changes.alerts import SendReport
+from monitors.core.config import Config, load_config
+from monitors.mail.dispatch import make_transport
+from monitors.mail.emailrender import RenderedMessage
+from monitors.mail.messages import build_email
+from monitors.ops import health
+from monitors.ops.health import HealthEvent
+from monitors.storage.models import RunStats
+from monitors.storage.store import Store
 from tests.conftest import REPLICA_CONFIG, Dualwatch
 from tests.replica import MOFCOM_HOST
 from tests.smtp_server import SmtpServer
@@ -202,7 +202,7 @@ def test_without_operator_nothing_is_mailed_but_status_shows_failing(
     configure(dualwatch, operator="")
     dualwatch.replica.set_fault("broken-listing", host=MOFCOM_HOST)
     crawl(dualwatch, ok=False)
-    with caplog.at_level(logging.WARNING, logger="monitors.health"):
+    with caplog.at_level(logging.WARNING, logger="monitors.ops.health"):
         _, report = evaluate(dualwatch)
         evaluate(dualwatch)
     assert report == SendReport() and outbox(dualwatch) == []

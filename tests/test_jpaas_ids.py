@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from crawler.jpaas import (
+from crawler.sites.jpaas import (
     STATE_PREFIX,
     Refusal,
     parse_js_object,
@@ -24,7 +24,7 @@ from crawler.jpaas import (
     replaced_ids,
     unit_payload,
 )
-from monitors.errors import ParseError
+from monitors.core.errors import ParseError
 from tests.conftest import Dualwatch
 from tests.replica import MOFCOM_HOST, expected_changes
 from tests.replica.jpaas import UNIT_API, units_of

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from monitors.errors import SourceBusyError
-from monitors.locks import source_lock, source_locks
+from monitors.core.errors import SourceBusyError
+from monitors.ops.locks import source_lock, source_locks
 from tests.conftest import ROOT, Dualwatch
 from tests.replica import MOFCOM_HOST
 
@@ -31,7 +31,7 @@ def test_second_holder_is_refused_then_admitted(tmp_path: Path) -> None:
 
 def test_a_dead_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
     code = (
-        "import sys, time; from pathlib import Path; from monitors.locks import source_lock\n"
+        "import sys, time; from pathlib import Path; from monitors.ops.locks import source_lock\n"
         "with source_lock(Path(sys.argv[1]), 'mofcom'):\n"
         "    print('held', flush=True); time.sleep(60)\n"
     )

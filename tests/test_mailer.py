@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from monitors.errors import ConfigError
-from monitors.mailer import (
+from monitors.core.errors import ConfigError
+from monitors.mail.mailer import (
     DeliveryResult,
     MaildirTransport,
     SmtpSettings,

@@ -7,8 +7,8 @@ import email.policy
 
 import pytest
 
-from monitors.emailrender import RenderedMessage
-from monitors.messages import build_email, header_safe, thread_id
+from monitors.mail.emailrender import RenderedMessage
+from monitors.mail.messages import build_email, header_safe, thread_id
 
 HOSTILE = "商务部公告<script>alert(1)</script>\r\nBcc: victim@example.com"
 

@@ -1,4 +1,4 @@
-"""Tests for monitors.normalize."""
+"""Tests for monitors.text.normalize."""
 
 from __future__ import annotations
 
@@ -18,7 +18,10 @@ from parsel import Selector
 from scrapy.http import HtmlResponse
 
 from crawler.items import ListedNotice
-from crawler.spiders import base as base_spider
+from crawler.sites import base as base_spider
+from crawler.sites import mofa as mofa_site
+from crawler.sites import mofcom as mofcom_site
+from crawler.sites.base import is_file_url
 from crawler.spiders import (
     generic,
     meti,
@@ -29,10 +32,9 @@ from crawler.spiders import (
     mofcom_ecl,
     mofcom_en,
 )
-from crawler.spiders.base import is_file_url
-from monitors import normalize
-from monitors.config import load_config
-from monitors.normalize import (
+from monitors.core.config import load_config
+from monitors.text import normalize
+from monitors.text.normalize import (
     BLOCK_TAGS,
     DROP_TAGS,
     SPACED_TAGS,
@@ -378,7 +380,17 @@ SPIDER_CLASSES = {
     "meti": meti.MetiSpider,
     "mofa-oshirase": generic.GenericSpider,
 }
-SPIDER_MODULES = (base_spider, generic, meti, mofa_en, mofa_ja, mofcom, mofcom_ecl, mofcom_en)
+SPIDER_MODULES = (
+    base_spider,
+    mofa_site,
+    mofcom_site,
+    generic,
+    meti,
+    mofa_en,
+    mofa_ja,
+    mofcom_ecl,
+    mofcom_en,
+)
 
 
 def markup_of(node: Any) -> str:

@@ -21,8 +21,8 @@ from scrapy.utils.test import get_crawler
 
 from crawler.middlewares import ENCODING_ERROR_META, ForcedEncodingMiddleware
 from crawler.pagecheck import block_reason, check_body, page_title
-from monitors.config import load_config
-from monitors.errors import ParseError, SourceBlockedError
+from monitors.core.config import load_config
+from monitors.core.errors import ParseError, SourceBlockedError
 from tests.conftest import REPLICA_CONFIG
 from tests.replica.app import ReplicaApp
 from tests.replica.protocol import Request as ReplicaRequest

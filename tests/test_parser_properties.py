@@ -1,12 +1,12 @@
 """Property tests: the date and document-number parsers never raise an undocumented exception.
 
-Metadata never costs a notice: whatever text a page holds, :mod:`monitors.dates`,
-:mod:`monitors.docnumber` and :mod:`monitors.docnumber_en` either return a value (or None) or
-raise the error they document (:class:`DateParseError`; ``ValueError`` for
+Metadata never costs a notice: whatever text a page holds, :mod:`monitors.text.dates`,
+:mod:`monitors.text.docnumber` and :mod:`monitors.text.docnumber_en` either return a value (or
+None) or raise the error they document (:class:`DateParseError`; ``ValueError`` for
 :func:`chinese_numeral_to_int`). Inputs mix realistic fragments (dates in every supported
 form, document numbers, effective-date wording, full-width and non-ASCII digits, huge digit
 runs, brackets) with random text. Spiders read such metadata through
-:func:`monitors.metadata.lenient`, tested at the end.
+:func:`monitors.text.metadata.lenient`, tested at the end.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from scrapy.http import HtmlResponse
 
 from crawler.items import ListedNotice
 from crawler.spiders.mofcom import MofcomSpider
-from monitors.config import load_config
-from monitors.dates import (
+from monitors.core.config import load_config
+from monitors.core.errors import DateParseError, ParseError
+from monitors.text.dates import (
     CST,
     ERA_OFFSETS,
     assign_years,
@@ -33,7 +34,7 @@ from monitors.dates import (
     parse_date,
     parse_datetime_cst,
 )
-from monitors.docnumber import (
+from monitors.text.docnumber import (
     MAX_DELAY_DAYS,
     DocNumber,
     add_delay,
@@ -41,7 +42,7 @@ from monitors.docnumber import (
     find_effective_dates,
     parse_doc_number,
 )
-from monitors.docnumber_en import (
+from monitors.text.docnumber_en import (
     complete_issuers,
     find_english_effective_date,
     find_english_effective_dates,
@@ -52,8 +53,7 @@ from monitors.docnumber_en import (
     signature_date,
     signature_issuers,
 )
-from monitors.errors import DateParseError, ParseError
-from monitors.metadata import lenient
+from monitors.text.metadata import lenient
 from tests.conftest import REPLICA_CONFIG
 
 #: Every property test: enough examples to find the overflow paths, the file under ~10 s.
@@ -164,7 +164,7 @@ published_dates = st.one_of(st.none(), references)
 big_ints = st.one_of(st.integers(-40, 40), st.integers())
 
 
-# -- monitors.dates ------------------------------------------------------------------------
+# -- monitors.text.dates ------------------------------------------------------------------------
 
 
 @PROPERTY
@@ -242,7 +242,7 @@ def test_era_to_year_raises_only_date_parse_error(era: str, year: str) -> None:
     assert ERA_OFFSETS[era] < result <= date.max.year
 
 
-# -- monitors.docnumber --------------------------------------------------------------------
+# -- monitors.text.docnumber --------------------------------------------------------------------
 
 
 @PROPERTY
@@ -280,7 +280,7 @@ def test_add_delay_is_bounded(day: date, days: str) -> None:
         assert timedelta(0) <= result - day <= timedelta(days=MAX_DELAY_DAYS)
 
 
-# -- monitors.docnumber_en -----------------------------------------------------------------
+# -- monitors.text.docnumber_en -----------------------------------------------------------------
 
 
 @PROPERTY
@@ -388,7 +388,7 @@ def test_lenient_parse_date_is_find_date(text: str) -> None:
 
 def test_lenient_returns_none_and_warns(caplog: pytest.LogCaptureFixture) -> None:
     url = "https://www.mofcom.gov.cn/zwgk/zcfb/art/2025/art_x.html"
-    with caplog.at_level(logging.WARNING, logger="monitors.metadata"):
+    with caplog.at_level(logging.WARNING, logger="monitors.text.metadata"):
         assert lenient(parse_datetime_cst, "2025-13-45 99:99", what="PubDate", url=url) is None
     (record,) = caplog.records
     assert record.levelno == logging.WARNING
@@ -432,7 +432,7 @@ def test_unreadable_pubdate_keeps_the_notice(caplog: pytest.LogCaptureFixture) -
     spider = MofcomSpider()
     spider.source = load_config(REPLICA_CONFIG).source("mofcom")
     response = HtmlResponse(url, body=html.encode(), encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="monitors.metadata"):
+    with caplog.at_level(logging.WARNING, logger="monitors.text.metadata"):
         notice = spider.extract_notice(response, ListedNotice(url, "t", None))
     assert notice.published == date(2025, 10, 9)  # the header's 发文日期 instead
     assert notice.doc_number == "商务部公告2025年第61号"

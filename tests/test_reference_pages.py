@@ -13,7 +13,8 @@ import pytest
 from scrapy.http import HtmlResponse
 
 from crawler.items import ListedNotice
-from crawler.spiders.mofa_ja import MofaJaSpider, archive_reference, parse_release_index
+from crawler.sites.mofa import archive_reference, parse_release_index
+from crawler.spiders.mofa_ja import MofaJaSpider
 
 PAGES = Path(__file__).resolve().parents[2] / "shared" / "reference-pages" / "mofa"
 INDEX = PAGES / "mofaj-press-release-index_2026-09.html"

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from monitors import reverify
-from monitors.config import load_config
-from monitors.digest import Period, digest_view
-from monitors.emailrender import render_digest
+from monitors.changes import reverify
+from monitors.changes.digest import Period, digest_view
+from monitors.core.config import load_config
+from monitors.mail.emailrender import render_digest
 from tests.conftest import REPLICA_CONFIG, Dualwatch
 
 TABLES = {"sources.mofcom": {"revisit_days": 0, "reverify_days": 1, "every": "6h"}}

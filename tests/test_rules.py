@@ -1,4 +1,4 @@
-"""Tests for monitors.rules: term matching in zh/ja/en, groups, filters, config, explain."""
+"""Tests for monitors.rules.ruleset: term matching in zh/ja/en, groups, filters, config, explain."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from monitors.config import load_config
-from monitors.diff import diff_texts
-from monitors.errors import ConfigError
-from monitors.normalize import html_to_text
-from monitors.rules import (
+from monitors.core.config import load_config
+from monitors.core.errors import ConfigError
+from monitors.rules.load import load_rules, parse_rules
+from monitors.rules.ruleset import (
     DEFAULT_RULES_PATH,
     RuleMatch,
     RuleSet,
@@ -19,7 +18,8 @@ from monitors.rules import (
     matchable_text,
     matched_topics,
 )
-from monitors.rules_load import load_rules, parse_rules
+from monitors.text.diff import diff_texts
+from monitors.text.normalize import html_to_text
 
 ROOT = Path(__file__).resolve().parent.parent
 

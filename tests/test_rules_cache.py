@@ -1,4 +1,4 @@
-"""Tests for the rules cache (monitors.rules_load) and lazily compiled terms (monitors.rules)."""
+"""Tests for the rules cache (monitors.rules.load) and lazily compiled terms (rules.ruleset)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from monitors import rules_load
-from monitors.config import load_config
-from monitors.errors import ConfigError
-from monitors.rules import DEFAULT_RULES_PATH, RuleSet, explain
-from monitors.rules_load import cache_key, load_rules, read_cache
+from monitors.core.config import load_config
+from monitors.core.errors import ConfigError
+from monitors.rules import load as rules_load
+from monitors.rules.load import cache_key, load_rules, read_cache
+from monitors.rules.ruleset import DEFAULT_RULES_PATH, RuleSet, explain
 
 ROOT = Path(__file__).resolve().parent.parent
 

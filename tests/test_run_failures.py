@@ -20,7 +20,7 @@ from scrapy.crawler import CrawlerProcess
 from crawler import pipelines
 from crawler.run import build_settings
 from crawler.spiders.mofa_ja import MofaJaSpider
-from monitors.logsetup import configure_logging
+from monitors.core.logsetup import configure_logging
 
 mode, config, home, connect_to = sys.argv[1:5]
 configure_logging(0)

@@ -20,9 +20,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from monitors.config import Config, load_config
-from monitors.errors import ConfigError
-from monitors.scheduler import (
+from monitors.core.config import Config, load_config
+from monitors.core.errors import ConfigError
+from monitors.ops.scheduler import (
     JobFunctions,
     build_scheduler,
     crontab_weekdays,

@@ -40,9 +40,9 @@ from crawler.spiders.generic import (
     read_html_listing,
     read_listing,
 )
-from monitors.config import SourceConfig, load_config
-from monitors.errors import ConfigError, DateParseError, ParseError
-from monitors.models import FetchedNotice
+from monitors.core.config import SourceConfig, load_config
+from monitors.core.errors import ConfigError, DateParseError, ParseError
+from monitors.storage.models import FetchedNotice
 from tests.conftest import Dualwatch
 from tests.replica import MOFA_HOST, MOFCOM_HOST, Replica, expected_changes
 

@@ -25,7 +25,7 @@ from parsel import Selector
 from scrapy.http import HtmlResponse, Request, Response, XmlResponse
 
 from crawler.items import ListedNotice
-from crawler.spiders.base import EntryFiltered
+from crawler.sites.base import EntryFiltered
 from crawler.spiders.meti import (
     MetiSpider,
     amendment_rows,
@@ -36,10 +36,10 @@ from crawler.spiders.meti import (
     parse_atom,
     release_date,
 )
-from monitors.config import load_config
-from monitors.errors import ConfigError, ParseError
-from monitors.models import FetchedNotice
-from monitors.rules_load import load_rules
+from monitors.core.config import load_config
+from monitors.core.errors import ConfigError, ParseError
+from monitors.rules.load import load_rules
+from monitors.storage.models import FetchedNotice
 from tests.conftest import Dualwatch
 from tests.replica import Replica
 from tests.replica import expected_changes as all_expected_changes

@@ -23,8 +23,8 @@ from crawler.spiders.mofa_en import (
     doc_type,
     parse_english_index,
 )
-from monitors.config import load_config
-from monitors.errors import ParseError
+from monitors.core.config import load_config
+from monitors.core.errors import ParseError
 from tests.conftest import Dualwatch
 from tests.replica import MOFA_HOST, Replica, expected_changes
 from tests.replica.content import mofa_en as content

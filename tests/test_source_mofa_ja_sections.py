@@ -20,16 +20,16 @@ import pytest
 from scrapy.http import HtmlResponse
 
 from crawler.items import ListedNotice
-from crawler.spiders.mofa_ja import (
-    MofaJaSpider,
+from crawler.sites.mofa import (
     Section,
     heading_dates,
     listing_sections,
     parse_press_list,
     speaker_of,
 )
-from monitors.config import load_config
-from monitors.errors import ConfigError, ParseError
+from crawler.spiders.mofa_ja import MofaJaSpider
+from monitors.core.config import load_config
+from monitors.core.errors import ConfigError, ParseError
 from tests.conftest import Dualwatch
 from tests.replica import MOFA_HOST, Replica, expected_changes
 from tests.replica.sites.mofa import MofaSite

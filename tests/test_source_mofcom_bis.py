@@ -30,11 +30,11 @@ from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 from crawler.items import ListedNotice
-from crawler.jpaas import Refusal, Unit, query_data_ids, unit_payload
-from crawler.spiders.mofcom import parse_listing_fragment
+from crawler.sites.jpaas import Refusal, Unit, query_data_ids, unit_payload
+from crawler.sites.mofcom import parse_listing_fragment
 from crawler.spiders.mofcom_bis import Column, MofcomBisSpider, doc_type, parse_home_page
-from monitors.config import load_config
-from monitors.errors import ParseError
+from monitors.core.config import load_config
+from monitors.core.errors import ParseError
 from tests.conftest import Dualwatch
 from tests.replica import Replica
 from tests.replica import expected_changes as all_expected_changes

@@ -24,10 +24,10 @@ from scrapy.utils.test import get_crawler
 
 from crawler.items import ListedNotice
 from crawler.spiders.mofcom_ecl import MofcomEclSpider, parse_column_page
-from monitors.config import load_config
-from monitors.errors import ParseError
-from monitors.models import FetchedNotice, KnownNotice
-from monitors.normalize import normalize_text
+from monitors.core.config import load_config
+from monitors.core.errors import ParseError
+from monitors.storage.models import FetchedNotice, KnownNotice
+from monitors.text.normalize import normalize_text
 from tests.conftest import Dualwatch
 from tests.replica import Replica, expected_changes
 from tests.replica.content import exportcontrol as ecl_content

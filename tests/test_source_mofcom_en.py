@@ -23,13 +23,13 @@ import pytest
 from scrapy.http import HtmlResponse
 
 from crawler.items import ListedNotice
-from crawler.jpaas import Unit, query_data_ids
+from crawler.sites.jpaas import Unit, query_data_ids
+from crawler.sites.mofcom import parse_listing_fragment as parse_fragment
 from crawler.spiders.mofcom import MofcomSpider
-from crawler.spiders.mofcom import parse_listing_fragment as parse_fragment
 from crawler.spiders.mofcom_en import MofcomEnSpider, listing_has_more, parse_static_links
-from monitors.config import load_config
-from monitors.errors import ParseError
-from monitors.models import FetchedNotice
+from monitors.core.config import load_config
+from monitors.core.errors import ParseError
+from monitors.storage.models import FetchedNotice
 from tests.conftest import Dualwatch
 from tests.replica import Replica
 from tests.replica import expected_changes as all_expected_changes

@@ -8,9 +8,10 @@ import pytest
 from scrapy.http import HtmlResponse
 
 from crawler.items import ListedNotice
+from crawler.sites.mofcom import doc_type
 from crawler.spiders.mofa_ja import MofaJaSpider
-from crawler.spiders.mofcom import MofcomSpider, doc_type
-from monitors.config import load_config
+from crawler.spiders.mofcom import MofcomSpider
+from monitors.core.config import load_config
 from tests.conftest import REPLICA_CONFIG
 
 CONFIG = load_config(REPLICA_CONFIG)

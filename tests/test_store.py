@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from monitors.migrations import migrations
-from monitors.models import FetchedNotice, RunStats
-from monitors.store import Store
+from monitors.storage.migrations import migrations
+from monitors.storage.models import FetchedNotice, RunStats
+from monitors.storage.store import Store
 
 
 def test_open_creates_schema_in_wal_mode(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ A source table names where the listing is (an HTML page, a JSON API, or a JSON A
 an HTML fragment), how to find the entries on it (CSS or ``xpath:`` selectors, or dotted JSON
 keys), how to page through it, and how to read a detail page (title, date, body, noise to
 drop). Everything is validated when the spider starts; a bad option raises
-:class:`~monitors.errors.ConfigError` naming the key (``[sources.x] listing.items: ...``).
+:class:`~monitors.core.errors.ConfigError` naming the key (``[sources.x] listing.items: ...``).
 
 It is as strict as the hand-written spiders: a listing whose item selector matches nothing,
 a JSON response without the configured items path, or a detail page without its body is a
@@ -12,11 +12,11 @@ layout error that fails the run; an item without a link (or without its configur
 date) is an error for that item, recorded while the other items are still followed.
 
 Dates are read with the configured ``strptime`` formats first, then with
-:func:`monitors.dates.parse_date` (ISO, CJK, Japanese era and English dates). Year-less dates
+:func:`monitors.text.dates.parse_date` (ISO, CJK, Japanese era and English dates). Year-less dates
 (``1月6日付``) take their year from the entry above them on a newest-first listing, the first
 one from today's date in ``dates.timezone`` (or from the previous listing page). A detail
 date that cannot be read is metadata, not layout: it is logged (see
-:func:`monitors.metadata.lenient`) and the listing's date is kept.
+:func:`monitors.text.metadata.lenient`) and the listing's date is kept.
 """
 
 from __future__ import annotations
@@ -46,18 +46,18 @@ from crawler.generic_options import (
     select,
 )
 from crawler.items import ListedNotice
-from crawler.spiders.base import DualwatchSpider, collect_attachments, guarded
-from monitors.dates import infer_year, parse_date
-from monitors.docnumber import find_effective_date, parse_doc_number
-from monitors.errors import ConfigError, ParseError
-from monitors.metadata import lenient
-from monitors.models import Attachment, FetchedNotice
-from monitors.normalize import collapse_whitespace, html_to_text
+from crawler.sites.base import DualwatchSpider, collect_attachments, guarded
+from monitors.core.errors import ConfigError, ParseError
+from monitors.storage.models import Attachment, FetchedNotice
+from monitors.text.dates import infer_year, parse_date
+from monitors.text.docnumber import find_effective_date, parse_doc_number
+from monitors.text.metadata import lenient
+from monitors.text.normalize import collapse_whitespace, html_to_text
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
-    from monitors.config import Config, SourceConfig
+    from monitors.core.config import Config, SourceConfig
 
 # -- selecting and reading values -----------------------------------------------------------
 
@@ -98,7 +98,7 @@ def parse_hinted_date(text: str, formats: Sequence[str], reference: date | None)
     """Parse ``text`` with the strptime ``formats`` (whole text), then with ``parse_date``.
 
     A format without a year takes the year of ``reference`` or the year before (see
-    :func:`monitors.dates.infer_year`). Raises DateParseError (a ParseError).
+    :func:`monitors.text.dates.infer_year`). Raises DateParseError (a ParseError).
     """
     cleaned = collapse_whitespace(unicodedata.normalize("NFKC", text))
     for fmt in formats:

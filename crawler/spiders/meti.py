@@ -10,7 +10,7 @@ Two kinds of notices:
   (``config/rules.toml``, the ``[dualwatch] rules`` file; loaded lazily, only when a release
   needs classifying), optionally restricted to the topics of the ``relevance_topics`` option
   (default: every topic), and a release matching none is not a notice: ``extract_notice``
-  raises :class:`~crawler.spiders.base.EntryFiltered` and the base spider records the entry
+  raises :class:`~crawler.sites.base.EntryFiltered` and the base spider records the entry
   as filtered, never to be fetched again. A release already stored stays watched whatever
   the rules say now. Entries on hosts in ``follow_hosts`` (METI's agencies) are fetched and
   classified the same way; entries on other hosts are not followed (a warning). A feed
@@ -54,20 +54,20 @@ from scrapy.http import Request, Response, TextResponse
 
 from crawler.items import ListedNotice
 from crawler.selectors import select_one
-from crawler.spiders.base import (
+from crawler.sites.base import (
     DualwatchSpider,
     EntryFiltered,
     collect_attachments,
     guarded,
     strip_noise,
 )
-from monitors.dates import find_date
-from monitors.docnumber import find_effective_date, parse_doc_number
-from monitors.errors import ConfigError, ParseError
-from monitors.models import FetchedNotice
-from monitors.normalize import collapse_whitespace, html_to_text, normalize_text
-from monitors.rules import RuleMatch, RuleSet
-from monitors.rules_load import load_rules
+from monitors.core.errors import ConfigError, ParseError
+from monitors.rules.load import load_rules
+from monitors.rules.ruleset import RuleMatch, RuleSet
+from monitors.storage.models import FetchedNotice
+from monitors.text.dates import find_date
+from monitors.text.docnumber import find_effective_date, parse_doc_number
+from monitors.text.normalize import collapse_whitespace, html_to_text, normalize_text
 
 log = logging.getLogger("dualwatch.crawl")
 

@@ -24,19 +24,19 @@ from scrapy.http import Request, Response
 
 from crawler.items import ListedNotice
 from crawler.selectors import select_many, select_one
-from crawler.spiders.base import DualwatchSpider, collect_attachments, guarded, strip_noise
-from crawler.spiders.mofa_ja import (
+from crawler.sites.base import DualwatchSpider, collect_attachments, guarded, strip_noise
+from crawler.sites.mofa import (
     BODY_NOISE,
     month_end,
     page_title,
     pop_date_line,
     today_in_japan,
 )
-from monitors.dates import assign_years, find_date
-from monitors.docnumber import find_effective_date
-from monitors.errors import ParseError
-from monitors.models import FetchedNotice
-from monitors.normalize import collapse_whitespace, html_to_text, normalize_text
+from monitors.core.errors import ParseError
+from monitors.storage.models import FetchedNotice
+from monitors.text.dates import assign_years, find_date
+from monitors.text.docnumber import find_effective_date
+from monitors.text.normalize import collapse_whitespace, html_to_text, normalize_text
 
 MONTHS = {
     **{name.lower(): number for number, name in enumerate(calendar.month_name) if name},

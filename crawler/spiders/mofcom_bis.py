@@ -9,7 +9,7 @@ Every crawl reads three listings:
   ``…/art/YYYY/art_<hex>.html`` anchors on the page's own host;
 * the jpaas **columns** named in the ``columns`` option (规章及规范性文件, 清单目录), through
   the same unit API as www.mofcom.gov.cn (``tagId=信息列表``, ``paramJson`` on every page). The
-  IDs heal themselves (:mod:`crawler.jpaas`): a column starts with the IDs that worked last
+  IDs heal themselves (:mod:`crawler.sites.jpaas`): a column starts with the IDs that worked last
   run, else the configured ones (a column whose ``page_id`` is empty starts by reading its
   column page's ``queryData``); IDs the API refuses are read again from the column page once.
 
@@ -21,7 +21,7 @@ fragment whose layout changed, a home page without article links, and an API req
 blocked (403, 429, …) or never made (robots.txt, size cap) are failures too.
 
 Detail pages share www's structure (``div.art-con``, ``div.art-con-gonggao``), so
-:class:`MofcomBisSpider` reuses :meth:`MofcomSpider.extract_notice` and adds ``doc_type``.
+:class:`MofcomBisSpider` reuses :meth:`MofcomArticleSpider.extract_notice` and adds ``doc_type``.
 
 Transport: every URL is derived from ``listing_url``, so a deployment whose TLS handshake with
 this host fails can set ``listing_url = "http://aqygzj.mofcom.gov.cn/"``. Notices are stored
@@ -45,14 +45,14 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.accounting import ROLE_META, SECTION_META
 from crawler.items import ListedNotice, NoticeItem
-from crawler.jpaas import API_KEYS, API_PATH, Unit
-from crawler.spiders.base import BLOCK_STATUSES, guarded
-from crawler.spiders.mofcom import MofcomSpider, parse_listing_fragment
-from monitors.dates import find_date
-from monitors.docnumber import parse_doc_number
-from monitors.errors import ConfigError, ParseError
-from monitors.models import FetchedNotice, KnownNotice
-from monitors.normalize import collapse_whitespace
+from crawler.sites.base import BLOCK_STATUSES, guarded
+from crawler.sites.jpaas import API_KEYS, API_PATH, Unit
+from crawler.sites.mofcom import MofcomArticleSpider, parse_listing_fragment
+from monitors.core.errors import ConfigError, ParseError
+from monitors.storage.models import FetchedNotice, KnownNotice
+from monitors.text.dates import find_date
+from monitors.text.docnumber import parse_doc_number
+from monitors.text.normalize import collapse_whitespace
 
 if TYPE_CHECKING:
     from twisted.python.failure import Failure
@@ -74,7 +74,7 @@ class Column:
     page_id: str
 
 
-class MofcomBisSpider(MofcomSpider):
+class MofcomBisSpider(MofcomArticleSpider):
     """Announcements, Q&A and news of MOFCOM's export-control bureau (aqygzj.mofcom.gov.cn)."""
 
     name = "mofcom-bis"

@@ -31,13 +31,13 @@ from scrapy.http import Request, Response
 
 from crawler.items import ListedNotice
 from crawler.selectors import select_one
-from crawler.spiders.base import DualwatchSpider, collect_attachments, guarded, strip_noise
-from monitors.dates import find_date, parse_datetime_cst
-from monitors.docnumber import DocNumber, find_effective_date, parse_doc_number
-from monitors.errors import ConfigError, ParseError
-from monitors.metadata import lenient
-from monitors.models import Attachment, FetchedNotice
-from monitors.normalize import collapse_whitespace, html_to_text, normalize_text
+from crawler.sites.base import DualwatchSpider, collect_attachments, guarded, strip_noise
+from monitors.core.errors import ConfigError, ParseError
+from monitors.storage.models import Attachment, FetchedNotice
+from monitors.text.dates import find_date, parse_datetime_cst
+from monitors.text.docnumber import DocNumber, find_effective_date, parse_doc_number
+from monitors.text.metadata import lenient
+from monitors.text.normalize import collapse_whitespace, html_to_text, normalize_text
 
 #: Three or more ``?`` in a row: Chinese text the server replaced (no XHR headers accepted).
 MOJIBAKE = re.compile(r"\?{3,}")

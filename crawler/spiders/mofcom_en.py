@@ -7,13 +7,13 @@ read by the first of these that works, and the run fails loudly when none does:
 1. the jpaas "unit" listing API (as on www), with the IDs that worked last run (stored), else
    the configured ones (placeholders: only a hint; a column without ``page_id`` starts at 2);
 2. the same API with the IDs read from the column page's ``queryData`` attribute (they are
-   logged and stored for the next run: see :mod:`crawler.jpaas`);
+   logged and stored for the next run: see :mod:`crawler.sites.jpaas`);
 3. the links to ``<column>/art/<YYYY>/art_<hex>.html`` written statically in the column page.
 
 A fragment from the API whose structure changed is a layout error at once (never a reason to
 fall back). English document numbers (``MOFCOM and GAC Announcement No. 57, 2025``,
 ``Order No. 6 of 2025 of the Ministry of Commerce`` ...) are read into the same
-:class:`~monitors.docnumber.DocNumber` the Chinese pages give, issuers in Chinese, so the
+:class:`~monitors.text.docnumber.DocNumber` the Chinese pages give, issuers in Chinese, so the
 English copy of an announcement carries the Chinese number text and key.
 """
 
@@ -31,23 +31,23 @@ from parsel import Selector
 from scrapy.http import Request, Response
 
 from crawler.items import ListedNotice
-from crawler.jpaas import API_KEYS, JpaasSpider, Unit
 from crawler.selectors import select_first
-from crawler.spiders.base import collect_attachments, strip_noise
-from crawler.spiders.mofcom import parse_listing_fragment
-from monitors.config import SourceConfig
-from monitors.dates import parse_datetime_cst
-from monitors.docnumber import DocNumber
-from monitors.docnumber_en import (
+from crawler.sites.base import collect_attachments, strip_noise
+from crawler.sites.jpaas import API_KEYS, JpaasSpider, Unit
+from crawler.sites.mofcom import parse_listing_fragment
+from monitors.core.config import SourceConfig
+from monitors.core.errors import ConfigError
+from monitors.storage.models import FetchedNotice
+from monitors.text.dates import parse_datetime_cst
+from monitors.text.docnumber import DocNumber
+from monitors.text.docnumber_en import (
     find_english_effective_date,
     notice_doc_number,
     parse_english_date,
     signature_date,
 )
-from monitors.errors import ConfigError
-from monitors.metadata import lenient
-from monitors.models import FetchedNotice
-from monitors.normalize import collapse_whitespace, html_to_text
+from monitors.text.metadata import lenient
+from monitors.text.normalize import collapse_whitespace, html_to_text
 
 __all__ = [
     "Column",

@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from monitors.store import Store
+from monitors.storage.store import Store
 from tests.replica import Replica
 
 ROOT = Path(__file__).resolve().parents[2]

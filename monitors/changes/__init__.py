@@ -1,0 +1,1 @@
+"""What changed and who must hear of it: detection, re-verification, alerts, digests."""

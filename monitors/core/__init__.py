@@ -1,0 +1,1 @@
+"""What every room uses: configuration, errors, durations, logging, the version."""

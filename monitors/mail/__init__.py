@@ -1,0 +1,1 @@
+"""Everything that reaches a mailbox: views, templates, messages, transports, dispatch."""

@@ -1,0 +1,167 @@
+"""Build the views the email templates render (monitors.mail.emailviews) from the store."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from monitors.core.config import Config
+from monitors.mail.emailviews import AlertView, AttachmentView, CopyView, MatchView
+from monitors.storage.ledger import StoredMatch
+from monitors.storage.models import Change, Version
+from monitors.storage.store import Store
+from monitors.text.diff import TextDiff
+
+EXCERPT_CHARS = 1500
+
+#: Short names of the file types a listing entry may link directly (``doc_type`` "file").
+FILE_FORMATS = {
+    "application/pdf": "PDF",
+    "application/msword": "DOC",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+    "application/vnd.ms-excel": "XLS",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
+}
+
+
+def alert_view(
+    store: Store, config: Config, change: Change, matches: Sequence[StoredMatch]
+) -> AlertView:
+    """Everything an alert about ``change`` shows: metadata, copies, matches, diff."""
+    notice = store.find_notice(str(change.notice_id))
+    version = _version_shown(store, change)
+    metadata = version.metadata if version else {}
+    payload = json.loads(change.diff) if change.diff else {}
+    is_file = metadata.get("doc_type") == "file"
+    return AlertView(
+        change_id=change.id,
+        kind=change.kind,
+        source=change.source,
+        source_title=_source_title(config, change.source),
+        url=change.url,
+        title=change.title,
+        detected_at=change.detected_at,
+        doc_number=notice.doc_number if notice else None,
+        issuer=notice.issuer if notice else None,
+        published=notice.published if notice else None,
+        effective=metadata.get("effective"),
+        doc_type=metadata.get("doc_type"),
+        language=metadata.get("language"),
+        copies=_copies(store, notice),
+        matches=tuple(_match_view(m) for m in matches),
+        excerpt=(version.text[:EXCERPT_CHARS] if version and change.kind == "new" else ""),
+        remaining_chars=(
+            max(len(version.text) - EXCERPT_CHARS, 0) if version and change.kind == "new" else 0
+        ),
+        title_diff=_diff(payload.get("title")),
+        body_diff=_diff(payload.get("body")),
+        attachments=_attachments(version, payload.get("attachments") or {}),
+        http_status=payload.get("http_status"),
+        removed_at=_removed_at(store, change) if change.kind == "restored" else None,
+        listing_host=_listing_host(change, metadata),
+        file_format=_file_format(change.url, metadata) if is_file else None,
+        file_text_error=metadata.get("extraction_error") if is_file else None,
+    )
+
+
+def _version_shown(store: Store, change: Change) -> Version | None:
+    version_id = change.previous_version_id if change.kind == "removed" else change.version_id
+    return store.get_version(version_id) if version_id else None
+
+
+def _removed_at(store: Store, change: Change) -> str | None:
+    """When the removal or delisting that ``change`` (restored) undoes was detected."""
+    removals = [
+        c.detected_at
+        for c in store.changes_of(change.notice_id)
+        if c.kind in ("removed", "delisted") and c.id < change.id
+    ]
+    return removals[-1] if removals else None
+
+
+def _listing_host(change: Change, metadata: dict[str, Any]) -> str | None:
+    """The host of the page a notice recorded from its listing entry is on (else None)."""
+    if not metadata.get("from_listing"):
+        return None
+    return metadata.get("host") or urlsplit(change.url).hostname or "another host"
+
+
+def _file_format(url: str, metadata: dict[str, Any]) -> str | None:
+    """PDF, DOCX…: from the stored content type, else from the URL's extension."""
+    content_type = (metadata.get("content_type") or "").split(";")[0].strip().lower()
+    if content_type in FILE_FORMATS:
+        return FILE_FORMATS[content_type]
+    name = urlsplit(url).path.rsplit("/", 1)[-1]
+    extension = name.rsplit(".", 1)[-1] if "." in name else ""
+    return extension.upper() if extension.isalnum() and len(extension) <= 5 else None
+
+
+def _source_title(config: Config, source: str) -> str:
+    return config.sources[source].title if source in config.sources else source
+
+
+def _copies(store: Store, notice: Any) -> tuple[CopyView, ...]:
+    if notice is None or notice.document_id is None:
+        return ()
+    views = []
+    for copy in store.copies_of(notice.document_id):
+        if copy.id == notice.id:
+            continue
+        version = store.get_version(copy.current_version_id) if copy.current_version_id else None
+        language = version.metadata.get("language") if version else None
+        views.append(CopyView(source=copy.source, language=language, url=copy.url))
+    return tuple(views)
+
+
+def _match_view(match: StoredMatch) -> MatchView:
+    return MatchView(
+        topic=match.topic,
+        topic_title=match.topic_title,
+        term=match.term,
+        snippet=match.snippet,
+        field=match.field,
+    )
+
+
+def _diff(diff_json: dict | None) -> TextDiff | None:
+    if not diff_json:
+        return None
+    diff = TextDiff.from_json(json.dumps(diff_json, ensure_ascii=False))
+    return None if diff.is_empty else diff
+
+
+def _attachments(version: Version | None, changes: dict) -> tuple[AttachmentView, ...]:
+    """The version's files marked with what the change did to them, then the removed ones.
+
+    A changed file whose old hash is None could not be downloaded before: it is now
+    ``available`` (there is no earlier text to diff). A file of the version listed in its
+    ``attachments_unavailable`` metadata has not arrived yet.
+    """
+    changed = {c["url"]: c for c in changes.get("changed", [])}
+    added = {line.split("\t")[1] for line in changes.get("added", [])}
+    unavailable = set(version.metadata.get("attachments_unavailable") or ()) if version else set()
+    views = []
+    for a in version.attachments if version else ():
+        change = None
+        if a.url in changed:
+            old_hash = (changed[a.url].get("sha256") or [None])[0]
+            arrived = old_hash is None and a.sha256 is not None
+            change = "available" if arrived else "changed"
+        elif a.url in added:
+            change = "added"
+        views.append(
+            AttachmentView(
+                name=a.name,
+                url=a.url,
+                size=a.size,
+                change=change,
+                diff=_diff(changed[a.url].get("text")) if change == "changed" else None,
+                unavailable=a.sha256 is None and a.url in unavailable,
+            )
+        )
+    for line in changes.get("removed", []):
+        name, url = line.split("\t")[:2]
+        views.append(AttachmentView(name=name, url=url, size=None, change="removed", diff=None))
+    return tuple(views)

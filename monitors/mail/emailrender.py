@@ -1,0 +1,181 @@
+"""Render alert and digest emails (subject, plain text, HTML) from their views; no sending.
+
+Templates live in ``templates/email/`` (``alert.*``, ``digest.*``) and are rendered through
+the one shared environment (:func:`monitors.mail.render.environment`: HTML autoescaped, undefined
+variables are errors). The filters the templates need are registered on it by
+:func:`email_environment`. Subjects are made single-line and bounded with
+:func:`monitors.mail.messages.header_safe`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment
+
+from monitors.mail.emailviews import ALERT_KINDS, AlertView, DigestGroup, DigestView
+from monitors.mail.htmldiff import (
+    DEL_STYLE,
+    INS_STYLE,
+    MARK_STYLE,
+    clip,
+    diff_table,
+    font_style,
+    highlight,
+    lang_attrs,
+)
+from monitors.mail.messages import header_safe
+from monitors.mail.render import environment
+from monitors.text.diff import TextDiff, render_unified
+
+__all__ = [
+    "ALERT_DIFF_MAX_LINES",
+    "DIGEST_MAX_ITEMS",
+    "RenderedMessage",
+    "TopicBlock",
+    "email_environment",
+    "period_label",
+    "render_alert",
+    "render_digest",
+]
+
+#: Diff lines shown per diff in an alert (the rest is counted, not shown).
+ALERT_DIFF_MAX_LINES = 150
+#: Changes listed in a digest, most relevant first (keeps the HTML under Gmail's 102 KB clip).
+DIGEST_MAX_ITEMS = 200
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    """The three rendered parts of one email."""
+
+    subject: str
+    text: str
+    html: str
+
+
+@dataclass(frozen=True)
+class TopicBlock:
+    """Consecutive digest groups of one topic (None: other changes), with their item count."""
+
+    topic_title: str | None
+    count: int
+    groups: tuple[DigestGroup, ...]
+
+
+def render_alert(view: AlertView) -> RenderedMessage:
+    """The alert email for one change."""
+    return _render("alert", view=view)
+
+
+def render_digest(view: DigestView, *, max_items: int = DIGEST_MAX_ITEMS) -> RenderedMessage:
+    """The digest email: at most ``max_items`` changes listed, the rest counted."""
+    groups, listed = _first_items(view.groups, max_items)
+    return _render(
+        "digest",
+        view=view,
+        label=period_label(view),
+        topics=topic_blocks(groups),
+        omitted=max(view.total - listed, 0),
+    )
+
+
+def _render(name: str, **context: Any) -> RenderedMessage:
+    """Render ``email/<name>.subject.txt``, ``.txt`` and ``.html`` with ``context``."""
+    env = email_environment()
+    subject = header_safe(env.get_template(f"email/{name}.subject.txt").render(**context))
+    text = env.get_template(f"email/{name}.txt").render(subject=subject, **context)
+    html = env.get_template(f"email/{name}.html").render(subject=subject, **context)
+    return RenderedMessage(subject=subject, text=text, html=html)
+
+
+def email_environment() -> Environment:
+    """The shared environment with the email filters and globals registered (idempotent)."""
+    env = environment()
+    env.filters.update(
+        clip_diff=clip_diff,
+        counted=counted,
+        diff_html=diff_table,
+        filesize=filesize,
+        highlight=highlight,
+        safe_url=safe_url,
+        unified=render_unified,
+    )
+    env.globals.update(
+        alert_kinds=ALERT_KINDS,
+        del_style=DEL_STYLE,
+        font_style=font_style,
+        ins_style=INS_STYLE,
+        lang_attrs=lang_attrs,
+        mark_style=MARK_STYLE,
+    )
+    return env
+
+
+def clip_diff(diff: TextDiff) -> tuple[TextDiff, int]:
+    """``diff`` cut to :data:`ALERT_DIFF_MAX_LINES` lines, and the changed lines left out."""
+    return clip(diff, ALERT_DIFF_MAX_LINES)
+
+
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """``1 change``, ``26 changes``, ``1,234 more characters``."""
+    word = singular if number == 1 else (plural or f"{singular}s")
+    return f"{number:,} {word}"
+
+
+def filesize(size: int) -> str:
+    """A file size for people: ``532 bytes``, ``12.3 KB``, ``4.1 MB``."""
+    if size < 1024:
+        return counted(size, "byte")
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def safe_url(url: str) -> str | None:
+    """``url`` when it is an absolute http(s) URL, else None (never a ``javascript:`` link)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return url.strip()
+    return None
+
+
+def period_label(view: DigestView) -> str:
+    """``2026-01-08`` for one day, ``2026-01-05 – 2026-01-11`` for a longer period."""
+    first = datetime.fromisoformat(view.start).date()
+    end = datetime.fromisoformat(view.end)
+    exclusive = len(view.end.strip()) > 10 and end.time() == datetime.min.time()
+    last = end.date() - timedelta(days=1) if exclusive and end.date() > first else end.date()
+    return first.isoformat() if last <= first else f"{first.isoformat()} – {last.isoformat()}"
+
+
+def _first_items(
+    groups: tuple[DigestGroup, ...], limit: int
+) -> tuple[tuple[DigestGroup, ...], int]:
+    """The groups cut to their first ``limit`` items overall, and how many items were kept."""
+    kept: list[DigestGroup] = []
+    room = limit
+    for group in groups:
+        if room <= 0:
+            break
+        items = group.items[:room]
+        kept.append(DigestGroup(group.topic_title, group.source_title, items))
+        room -= len(items)
+    return tuple(kept), limit - room
+
+
+def topic_blocks(groups: tuple[DigestGroup, ...]) -> tuple[TopicBlock, ...]:
+    """Consecutive groups sharing a topic title, merged into one block each."""
+    blocks: list[TopicBlock] = []
+    for group in groups:
+        if blocks and blocks[-1].topic_title == group.topic_title:
+            last = blocks[-1]
+            blocks[-1] = TopicBlock(
+                last.topic_title, last.count + len(group.items), (*last.groups, group)
+            )
+        else:
+            blocks.append(TopicBlock(group.topic_title, len(group.items), (group,)))
+    return tuple(blocks)

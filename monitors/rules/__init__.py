@@ -1,0 +1,1 @@
+"""Relevance rules (zh/ja/en topics) and who subscribes to them."""

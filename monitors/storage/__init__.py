@@ -1,0 +1,1 @@
+"""The SQLite store: schema migrations, domain models, notices and versions, the delivery ledger."""

@@ -1,0 +1,1 @@
+"""Text of notices: CJK normalisation, dates, document numbers, attachments' text, diffs."""
