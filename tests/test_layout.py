@@ -49,4 +49,3 @@ def test_monitors_is_free_of_scrapy_and_the_crawler() -> None:
     for path in MONITORS.rglob("*.py"):
         roots = {name.split(".")[0] for name in imported_modules(path)}
         assert roots.isdisjoint({"scrapy", "twisted", "crawler"}), path
-
