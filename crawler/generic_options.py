@@ -10,12 +10,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Literal, overload
 from urllib.parse import urlsplit
 
 from cssselect import SelectorError
 from parsel import Selector, SelectorList
 
+from crawler.selectors import Selectable
 from monitors.core.config import SourceConfig
 from monitors.core.errors import ConfigError, ParseError
 
@@ -124,6 +125,12 @@ class _Table:
         where = f"{self.prefix}.{key}" if key and self.prefix else key or self.prefix
         return ConfigError(f"[sources.{self.source}] {where}: {message}")
 
+    @overload
+    def text(self, key: str, *, required: Literal[True], default: str | None = None) -> str: ...
+    @overload
+    def text(
+        self, key: str, *, required: bool = False, default: str | None = None
+    ) -> str | None: ...
     def text(self, key: str, *, required: bool = False, default: str | None = None) -> str | None:
         """A non-empty string option."""
         value = self.values.get(key)
@@ -138,7 +145,7 @@ class _Table:
     def choice(self, key: str, choices: Sequence[str], default: str | None = None) -> str:
         """A string option that must be one of ``choices``."""
         value = self.text(key, required=default is None, default=default)
-        if value not in choices:
+        if value is None or value not in choices:
             raise self.error(key, f"{value!r} is not one of {', '.join(choices)}")
         return value
 
@@ -171,6 +178,10 @@ class _Table:
             raise self.error(key, f"must be true or false, not {value!r}")
         return value
 
+    @overload
+    def selector(self, key: str, *, required: Literal[True]) -> str: ...
+    @overload
+    def selector(self, key: str, *, required: bool = False) -> str | None: ...
     def selector(self, key: str, *, required: bool = False) -> str | None:
         """A CSS selector or ``xpath:`` expression, checked for syntax."""
         value = self.text(key, required=required)
@@ -185,6 +196,10 @@ class _Table:
         except (SelectorError, ParseError) as exc:
             raise self.error(key, f"invalid selector {value!r}: {exc}") from None
 
+    @overload
+    def path(self, key: str, *, required: Literal[True]) -> str: ...
+    @overload
+    def path(self, key: str, *, required: bool = False) -> str | None: ...
     def path(self, key: str, *, required: bool = False) -> str | None:
         """A dotted JSON path such as ``data.rows`` (numbers index lists)."""
         value = self.text(key, required=required)
@@ -287,7 +302,7 @@ def _date_spec(table: _Table) -> DateSpec:
     return DateSpec(formats, timezone(sign * timedelta(hours=hours, minutes=minutes)))
 
 
-def select(node: Selector | SelectorList, expression: str) -> SelectorList:
+def select(node: Selectable, expression: str) -> SelectorList[Any]:
     """Evaluate a CSS selector, or an XPath expression written ``xpath:...``."""
     try:
         if expression.startswith(XPATH_PREFIX):

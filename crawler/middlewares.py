@@ -77,6 +77,9 @@ CJK_CODECS = frozenset(
 class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's retry middleware, waiting base**attempt seconds (capped) before each retry."""
 
+    backoff_base: float
+    backoff_max: float
+
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
         """Build from settings, reading the backoff base and cap."""
@@ -85,13 +88,19 @@ class BackoffRetryMiddleware(RetryMiddleware):
         middleware.backoff_max = crawler.settings.getfloat("DUALWATCH_RETRY_BACKOFF_MAX", 60.0)
         return middleware
 
-    async def process_response(self, request: Request, response: Response, spider: Any = None):
+    # Scrapy calls coroutine middleware methods too; its sync base signature cannot say so.
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Request | Response:
         """Retry retryable statuses after a backoff pause."""
         result = super().process_response(request, response)
         await self._pause(result)
         return result
 
-    async def process_exception(self, request: Request, exception: Exception, spider: Any = None):
+    # Scrapy calls coroutine middleware methods too; its sync base signature cannot say so.
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception, spider: Any = None
+    ) -> Request | Response | None:
         """Retry network errors after a backoff pause."""
         result = super().process_exception(request, exception)
         await self._pause(result)

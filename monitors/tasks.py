@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from monitors.core.config import Config, SourceConfig
-from monitors.core.errors import ConfigError
+from monitors.core.errors import ConfigError, StoreError
 from monitors.ops.locks import delivery_lock, source_locks
 from monitors.ops.runner import ProcessResult, run_crawl_process
 from monitors.storage.ledger import Ledger
@@ -88,7 +88,8 @@ def _crawl_locked(
 
 
 def send_pending(store: Store, config: Config, *, digests: bool = True) -> SendReport:
-    """Classify new changes, queue immediate alerts, open due digests, deliver what is due."""
+    """Classify new changes, queue immediate alerts and health notices, open due digests,
+    deliver what is due."""
     from monitors.changes.alerts import classify_pending, queue_immediate
     from monitors.mail.dispatch import deliver_due, make_transport, open_due_digests
     from monitors.ops import health
@@ -102,8 +103,7 @@ def send_pending(store: Store, config: Config, *, digests: bool = True) -> SendR
             open_due_digests(store, config)
         transport = make_transport(config)
         try:
-            report = deliver_due(store, config, transport)
-            return report + health.queue_and_send(store, config, transport)
+            return deliver_due(store, config, transport)  # alerts, digests, health notices
         finally:
             transport.close()
 
@@ -212,6 +212,10 @@ def rule_input(store: Store, target: str) -> tuple[str, str, str | None, str | N
     if notice is None or notice.current_version_id is None:
         raise ConfigError(f"{target!r} is neither a file nor a stored notice (id or URL)")
     version = store.get_version(notice.current_version_id)
+    if version is None:
+        raise StoreError(
+            f"notice {notice.id} points to version {notice.current_version_id}, which is missing"
+        )
     return version.title, version.text, notice.source, version.metadata.get("doc_type")
 
 

@@ -72,6 +72,8 @@ class ScriptedHandler:
         self.received: list[Received] = []
         self._script: dict[str, deque[str]] = {stage: deque() for stage in STAGES}
         self._lock = threading.Lock()
+        #: How long a scripted STALL says nothing (a test may lengthen it).
+        self.stall_seconds = STALL_SECONDS
 
     def script(self, stage: str, *replies: str) -> None:
         """Queue answers for the next MAIL, RCPT or DATA commands (then 250 again)."""
@@ -112,7 +114,7 @@ class ScriptedHandler:
         """DATA: scripted answer or record the message."""
         reply = self._next("DATA", server)
         if reply == STALL:
-            await asyncio.sleep(STALL_SECONDS)
+            await asyncio.sleep(self.stall_seconds)
         elif reply:
             return reply
         credentials = session.auth_data

@@ -64,11 +64,11 @@ def test_modified_text_stores_version_and_per_character_diff(store: Store) -> No
     outcome = detect.record_fetch(store, changed, run_id=None, baseline=False)
     assert outcome.kind == "modified"
     change = store.get_change(outcome.change_id)
-    body = json.loads(change.diff)["body"]
-    replaced = [line for line in body["lines"] if line["op"] == "replace"]
+    body = change.diff.body
+    replaced = [line for line in body.lines if line.op == "replace"]
     assert len(replaced) == 1
-    inserted = "".join(text for op, text in replaced[0]["segments"] if op == "insert")
-    deleted = "".join(text for op, text in replaced[0]["segments"] if op == "delete")
+    inserted = "".join(seg.text for seg in replaced[0].segments if seg.op == "insert")
+    deleted = "".join(seg.text for seg in replaced[0].segments if seg.op == "delete")
     assert (deleted, inserted) == ("公布之", "2026年1月15")
     assert "{+2026年1月15+}" in detect.format_change_diff(change.diff)
 
@@ -88,8 +88,9 @@ def test_attachment_change_is_a_modification(store: Store) -> None:
     pdf = Attachment("附件1.pdf", "https://www.mofcom.gov.cn/files/a.pdf")
     outcome = detect.record_fetch(store, notice(attachments=(pdf,)), run_id=None, baseline=False)
     assert outcome.kind == "modified"
-    diff = json.loads(store.get_change(outcome.change_id).diff)
-    assert diff["attachments"]["added"] == [pdf.canonical()]
+    diff = store.get_change(outcome.change_id).diff
+    assert [added.line for added in diff.attachments.added] == [pdf.canonical()]
+    assert [(added.name, added.url) for added in diff.attachments.added] == [(pdf.name, pdf.url)]
 
 
 def test_removed_only_once(store: Store) -> None:
@@ -99,6 +100,23 @@ def test_removed_only_once(store: Store) -> None:
     assert (first.kind, second.kind) == ("removed", "unchanged")
     assert [c.kind for c in store.list_changes()] == ["removed"]
     assert store.find_notice(URL).status == "removed"
+
+
+def test_diff_column_holds_the_json_every_version_wrote(store: Store) -> None:
+    detect.record_fetch(store, notice(), run_id=None, baseline=True)
+    detect.record_fetch(store, notice("第一条 禁止出口。"), run_id=None, baseline=False)
+    detect.record_gone(store, "mofcom", URL, run_id=None, status=410)
+    modified, removed = store.list_changes()
+    stored = {r["id"]: r["diff"] for r in store.db.query("SELECT id, diff FROM changes")}
+    assert stored[removed.id] == '{"http_status": 410}'
+    assert removed.diff.http_status == 410
+    assert json.loads(stored[modified.id]) == {
+        "title": None,
+        "body": json.loads(modified.diff.body.to_json()),
+        "attachments": {"added": [], "removed": [], "changed": []},
+    }
+    assert stored[modified.id] == modified.diff.to_json()
+    assert "第二条 自公布之日起施行。" in stored[modified.id]  # UTF-8, not \u-escaped
 
 
 def test_gone_for_unknown_notice_is_an_error(store: Store) -> None:
@@ -174,8 +192,8 @@ def test_changed_attachment_content_is_a_modification_with_a_text_diff(store: St
     )
     assert outcome.kind == "modified"
     diff = store.get_change(outcome.change_id).diff
-    [changed] = json.loads(diff)["attachments"]["changed"]
-    assert changed["sha256"] == [attachment.sha256, attachment2.sha256]
+    [changed] = diff.attachments.changed
+    assert [changed.old_sha256, changed.new_sha256] == [attachment.sha256, attachment2.sha256]
     rendered = detect.format_change_diff(diff)
     assert "Attachment changed: 附件1.管控名单.pdf" in rendered
     assert "+ 3.SUBARU株式会社" in rendered

@@ -1,9 +1,10 @@
 """Source health: one operator alert per failure episode, one recovery notice, `status`.
 
 End to end: real crawls of the replica's mofcom site with the real CLI (faults switched on
-per host), then :func:`monitors.ops.health.update` and :func:`~monitors.ops.health.queue_and_send`
-into the Maildir outbox or a real SMTP server. The state machine itself is also driven with
-runs recorded through the real store (no crawl), with a fixed clock.
+per host), then :func:`monitors.ops.health.update` and the one delivery pass of the ledger,
+:func:`monitors.mail.dispatch.deliver_due`, into the Maildir outbox or a real SMTP server.
+The state machine itself is also driven with runs recorded through the real store (no
+crawl), with a fixed clock.
 """
 
 from __future__ import annotations
@@ -13,36 +14,49 @@ import email.policy
 import html as html_module
 import json
 import logging
+import os
 import re
+import signal
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from monitors.changes.alerts import SendReport
 from monitors.core.config import Config, load_config
-from monitors.mail.dispatch import make_transport
-from monitors.mail.emailrender import RenderedMessage
+from monitors.mail.dispatch import deliver_due, make_transport
+from monitors.mail.emailrender import RenderedMessage, render_health
+from monitors.mail.healthview import view_of
 from monitors.mail.messages import build_email
 from monitors.ops import health
 from monitors.ops.health import HealthEvent
+from monitors.ops.status import SourceStatus, source_statuses, status_json, status_table
+from monitors.storage.ledger import HEALTH, Delivery, Ledger
 from monitors.storage.models import RunStats
 from monitors.storage.store import Store
-from tests.conftest import REPLICA_CONFIG, Dualwatch
+from tests.conftest import REPLICA_CONFIG, ROOT, Dualwatch
 from tests.replica import MOFCOM_HOST
-from tests.smtp_server import SmtpServer
+from tests.smtp_server import STALL, STALL_SECONDS, ScriptedHandler, SmtpServer
 
 OPERATOR = "ops@example.org"
 FIXED = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
 
 
-def configure(dw: Dualwatch, *, operator: str = OPERATOR, smtp_port: int | None = None) -> None:
-    """The replica config with an operator, immediate retries and alert_after_failures = 2."""
+def configure(
+    dw: Dualwatch, *, operator: str = OPERATOR, smtp_port: int | None = None, retry: int = 0
+) -> None:
+    """The replica config with an operator, alert_after_failures = 2 and retries after
+    ``retry`` seconds, doubling (0: at once)."""
     tables: dict[str, dict] = {
-        "mail": {"operator": operator, "retry_base_seconds": 0, "retry_max_seconds": 0},
+        "mail": {"operator": operator, "retry_base_seconds": retry, "retry_max_seconds": 3600},
         "sources.mofcom": {"alert_after_failures": 2},
     }
     if smtp_port is not None:
@@ -56,15 +70,20 @@ def crawl(dw: Dualwatch, *, ok: bool) -> None:
 
 
 def evaluate(dw: Dualwatch) -> tuple[list[HealthEvent], SendReport]:
-    """What the daemon does after a crawl: update the health states, send the notices."""
+    """What the daemon does after a crawl: update the health states, deliver what is due."""
     config = dw.config
     with dw.store() as store:
         events = health.update(store, config)
         transport = make_transport(config)
         try:
-            return events, health.queue_and_send(store, config, transport)
+            return events, deliver_due(store, config, transport)
         finally:
             transport.close()
+
+
+def health_rows(store: Store, *, pending_only: bool = False) -> list[Delivery]:
+    """The health notices in the delivery ledger, oldest first."""
+    return Ledger(store).listing(HEALTH, pending_only=pending_only)
 
 
 def outbox(dw: Dualwatch) -> list[EmailMessage]:
@@ -79,9 +98,9 @@ def by_subject(messages: list[EmailMessage], prefix: str) -> list[EmailMessage]:
     return [m for m in messages if m["Subject"].startswith(prefix)]
 
 
-def mofcom_status(dw: Dualwatch, **kwargs: object) -> health.SourceStatus:
+def mofcom_status(dw: Dualwatch, **kwargs: object) -> SourceStatus:
     with dw.store() as store:
-        statuses = health.status(store, dw.config, **kwargs)
+        statuses = source_statuses(store, dw.config, **kwargs)
     return next(s for s in statuses if s.source == "mofcom")
 
 
@@ -148,7 +167,7 @@ def test_broken_listing_alerts_once_then_one_recovery_notice(dualwatch: Dualwatc
     assert ok.next_run_at == "2030-01-01T12:00:00+00:00"
     assert ok.title.startswith("MOFCOM") and ok.enabled
     with dualwatch.store() as store:
-        rows = [(m.kind, m.status) for m in health.messages(store)]
+        rows = [(m.kind, m.status) for m in health_rows(store)]
     assert rows == [("failing", "sent"), ("recovered", "sent")]
 
 
@@ -177,8 +196,108 @@ def test_blocked_source_alerts_on_its_first_run_over_smtp_with_retry(
     assert "blocked: HTTP 403" in text_of(message)
     assert "refusing dualwatch" in text_of(message)
     with dualwatch.store() as store:
-        [row] = health.messages(store)
+        [row] = health_rows(store)
     assert (row.status, row.attempts, row.recipient) == ("sent", 2, OPERATOR)
+
+
+def test_a_refused_health_notice_is_retried_with_the_ledgers_backoff(
+    dualwatch: Dualwatch, smtp: SmtpServer
+) -> None:
+    """A health notice is a ledger row: a 4xx answer is retried after retry_base_seconds,
+    doubling, like any alert; `dualwatch alerts` lists it meanwhile."""
+    configure(dualwatch, smtp_port=smtp.port, retry=60)
+    dualwatch.replica.set_fault("blocked", host=MOFCOM_HOST)
+    crawl(dualwatch, ok=False)
+    smtp.handler.script("RCPT", "451 4.3.0 try later", "452 4.2.2 mailbox full")
+    started = datetime.now(UTC).replace(microsecond=0)
+    result = dualwatch.run("send", check=1)  # the CLI's delivery pass: queue, then deliver
+    assert "1 will be retried" in result.stdout and smtp.received == []
+    with dualwatch.store() as store:
+        [row] = health_rows(store)
+    assert (row.status, row.attempts, row.recipient) == ("retry", 1, OPERATOR)
+    assert "451 4.3.0 try later" in (row.last_error or "")
+    retry_at = datetime.fromisoformat(row.next_attempt_at or "")
+    assert started + timedelta(seconds=60) <= retry_at <= datetime.now(UTC) + timedelta(seconds=60)
+    listed = dualwatch.run("alerts", "--pending").stdout
+    [line] = [line for line in listed.splitlines() if line.startswith(f"h{row.id} ")]
+    assert f"health failing mofcom run {row.run_id}" in line
+    assert OPERATOR in line and "retry" in line and "451" in line
+
+    dualwatch.run("send")  # not due yet: nothing is sent, nothing is queued twice
+    assert smtp.received == []
+    config = dualwatch.config
+    with dualwatch.store() as store:
+        assert [r.id for r in health_rows(store)] == [row.id]
+        later = retry_at + timedelta(seconds=1)
+        assert deliver_due(store, config, make_transport(config), later) == SendReport(retrying=1)
+        [again] = health_rows(store)
+        assert (again.status, again.attempts) == ("retry", 2)
+        assert again.next_attempt_at == (later + timedelta(seconds=120)).isoformat()  # doubled
+        early = later + timedelta(seconds=119)
+        assert deliver_due(store, config, make_transport(config), early) == SendReport()
+        due = later + timedelta(seconds=120)
+        assert deliver_due(store, config, make_transport(config), due) == SendReport(sent=1)
+        assert deliver_due(store, config, make_transport(config), due) == SendReport()
+        [sent] = health_rows(store)
+    assert (sent.status, sent.attempts, sent.sent_at) == ("sent", 3, due.isoformat())
+    [received] = smtp.received
+    message = received.message()
+    assert message["Message-ID"] == row.message_id
+    assert message["Subject"] == f"{FAILING} (blocked)"
+    listed = dualwatch.run("alerts").stdout
+    assert any(line.startswith(f"h{row.id} ") and " sent " in line for line in listed.splitlines())
+
+
+class DataSignal(ScriptedHandler):
+    """Sets :attr:`in_data` when the client has sent a whole message (DATA)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_data = threading.Event()
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.in_data.set()
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_health_notice_left_pending_by_a_crash_is_sent_once_after_restart(
+    dualwatch: Dualwatch,
+) -> None:
+    """kill -9 of `dualwatch send` while the SMTP server holds back its answer to the health
+    notice: the row, written before sending, stays pending; the next run sends it (again, with
+    the same Message-ID) and records it; later runs send nothing."""
+    handler = DataSignal()
+    with SmtpServer(handler) as server:
+        configure(dualwatch, smtp_port=server.port)
+        dualwatch.replica.set_fault("blocked", host=MOFCOM_HOST)
+        crawl(dualwatch, ok=False)
+        handler.script("DATA", STALL)
+        command = [sys.executable, "-m", "monitors", "--config", str(dualwatch.config_path),
+                   "--home", str(dualwatch.home), "--connect-to", dualwatch.replica.connect_to,
+                   "send"]  # fmt: skip
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DUALWATCH_")}
+        sender = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)  # fmt: skip
+        try:
+            assert handler.in_data.wait(60), "the notice never reached the SMTP server"
+            sender.send_signal(signal.SIGKILL)
+        finally:
+            sender.kill()
+            sender.wait(timeout=10)
+        time.sleep(STALL_SECONDS + 0.5)  # the stalled session ends either way
+        with dualwatch.store() as store:
+            [row] = health_rows(store)
+        assert (row.status, row.attempts, row.sent_at) == ("pending", 0, None)
+        crashed = len(server.received)  # 0, or 1 if the server kept the stalled message
+
+        dualwatch.run("send")
+        dualwatch.run("send")
+        dualwatch.run("send")
+        ids = [r.message()["Message-ID"] for r in server.received]
+    assert len(ids) == crashed + 1 and set(ids) == {row.message_id}
+    with dualwatch.store() as store:
+        [sent] = health_rows(store)
+    assert (sent.id, sent.status, sent.attempts) == (row.id, "sent", 1)
 
 
 def test_server_errors_alert_only_after_alert_after_failures(dualwatch: Dualwatch) -> None:
@@ -211,9 +330,9 @@ def test_without_operator_nothing_is_mailed_but_status_shows_failing(
         "(`dualwatch status` shows failing sources)"
     ]
     with dualwatch.store() as store:
-        statuses = health.status(store, dualwatch.config)
-        lines = health.status_json(statuses).splitlines()
-        table = health.status_table(statuses)
+        statuses = source_statuses(store, dualwatch.config)
+        lines = status_json(statuses).splitlines()
+        table = status_table(statuses)
     assert len(lines) == len(statuses) == len(dualwatch.config.sources)
     mofcom = json.loads(lines[[s.source for s in statuses].index("mofcom")])
     assert mofcom["state"] == "failing" and mofcom["consecutive_failures"] == 1
@@ -272,7 +391,7 @@ def test_network_failures_wait_for_the_threshold_and_episodes_alert_once(scratch
     record(store, "failed", ("network", "timed out"))
     record(store, "ok", notices=3)
     assert kinds(store, config) == [], "no recovery notice without an alert"
-    state = health._load(store, "mofcom")
+    state = health.load(store, "mofcom")
     assert state.state == "ok" and state.last_recovery_at == FIXED.isoformat()
 
 
@@ -305,7 +424,7 @@ def test_a_first_evaluation_ignores_history_and_waits_for_running_runs(scratch) 
     [event] = health.update(store, config, now=FIXED)
     assert (event.kind, event.run_id) == ("failing", running)
     assert health.update(store, config, now=FIXED) == []
-    [row] = health.messages(store, pending_only=True)
+    [row] = health_rows(store, pending_only=True)
     assert row.message_id == f"<dualwatch.health-{row.id}.failing@dualwatch.local>"
 
 
@@ -318,7 +437,7 @@ def test_health_email_escapes_a_hostile_run_message(scratch) -> None:
     store.finish_run(run_id, "blocked", RunStats(errors=errors), hostile)
     health.update(store, config, now=FIXED)
     transport = make_transport(config)  # the Maildir outbox: no [mail.smtp] in this config
-    assert health.queue_and_send(store, config, transport) == SendReport(sent=1)
+    assert deliver_due(store, config, transport) == SendReport(sent=1)
     [path] = (config.outbox_path / "new").iterdir()
     alert = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     assert alert["To"] == config.mail.operator
@@ -332,7 +451,7 @@ def test_health_email_escapes_a_hostile_run_message(scratch) -> None:
 
 def alerts(store: Store) -> list[tuple[str, str, str | None]]:
     """(notice kind, failure kind, thread) of each recorded health notice, oldest first."""
-    return [(m.kind, m.payload["failure_kind"], m.thread) for m in health.messages(store)]
+    return [(m.kind, m.payload["failure_kind"], m.thread) for m in health_rows(store)]
 
 
 def test_a_new_failure_kind_during_an_episode_sends_its_own_alert(scratch) -> None:
@@ -341,7 +460,7 @@ def test_a_new_failure_kind_during_an_episode_sends_its_own_alert(scratch) -> No
     for _ in range(3):
         record(store, "failed", ("network", "timed out"))
     assert kinds(store, config) == ["failing"]
-    [first] = health.messages(store)
+    [first] = health_rows(store)
     record(store, "failed", ("layout", "no 'ul.txtList_01'"))
     assert kinds(store, config) == ["failing"], "a layout change is not masked by the outage"
     record(store, "failed", ("layout", "no 'ul.txtList_01'"))
@@ -365,7 +484,7 @@ def test_a_new_failure_kind_during_an_episode_sends_its_own_alert(scratch) -> No
         ("failing", "exception", thread),
         ("recovered", "exception", thread),
     ]
-    payloads = [m.payload for m in health.messages(store)]
+    payloads = [m.payload for m in health_rows(store)]
     assert [p["earlier_kinds"] for p in payloads[:4]] == [
         [],
         ["network"],
@@ -373,20 +492,20 @@ def test_a_new_failure_kind_during_an_episode_sends_its_own_alert(scratch) -> No
         ["network", "layout", "http"],
     ]
     assert [p["consecutive"] for p in payloads] == [3, 4, 9, 10, 10]
-    state = health._load(store, "mofcom")
+    state = health.load(store, "mofcom")
     assert (state.state, state.alert_id, state.last_recovery_id) == ("ok", None, 5)
 
     record(store, "failed", ("layout", "no 'ul.txtList_01'"))
     assert kinds(store, config) == ["failing"], "a new episode alerts again"
     assert alerts(store)[-1] == ("failing", "layout", None)
 
-    assert health.queue_and_send(store, config, make_transport(config)) == SendReport(sent=6)
+    assert deliver_due(store, config, make_transport(config)) == SendReport(sent=6)
     folder = config.outbox_path / "new"
     parsed = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
               for p in folder.iterdir()]  # fmt: skip
     sent = {m["Message-ID"]: m for m in parsed}
-    by_id = {m.message_id: m for m in health.messages(store)}
-    layout = next(m for m in health.messages(store) if m.payload["failure_kind"] == "layout")
+    by_id = {m.message_id: m for m in health_rows(store)}
+    layout = next(m for m in health_rows(store) if m.payload["failure_kind"] == "layout")
     mail = sent[layout.message_id]
     assert mail["Subject"] == f"{FAILING} (layout, 4 failed runs)"
     assert mail["In-Reply-To"] == thread and thread in by_id
@@ -417,16 +536,16 @@ def test_partial_and_failed_runs_are_failures(scratch) -> None:
     record(store, "partial", ("attachment", "timed out"), notices=4)
     record(store, "failed", ("listing", "page 2 answered 500"))
     assert kinds(store, config) == []
-    [status] = [s for s in health.status(store, config) if s.source == "mofcom"]
+    [status] = [s for s in source_statuses(store, config) if s.source == "mofcom"]
     assert (status.state, status.outcome, status.consecutive_failures) == ("failing", "failed", 2)
     record(store, "partial", ("attachment", "timed out"), notices=4)
     assert kinds(store, config) == ["failing"]
-    [alert] = health.messages(store)
+    [alert] = health_rows(store)
     assert (alert.payload["outcome"], alert.payload["failure_kind"]) == ("partial", "attachment")
     assert alert.payload["consecutive"] == 3 and alert.payload["immediate"] is False
-    statuses = health.status(store, config)
+    statuses = source_statuses(store, config)
     mofcom = json.loads(
-        health.status_json(statuses).splitlines()[[s.source for s in statuses].index("mofcom")]
+        status_json(statuses).splitlines()[[s.source for s in statuses].index("mofcom")]
     )
     assert (mofcom["state"], mofcom["outcome"], mofcom["consecutive_failures"]) == (
         "failing",
@@ -434,10 +553,10 @@ def test_partial_and_failed_runs_are_failures(scratch) -> None:
         3,
     )
     assert mofcom["alerted_at"] == FIXED.isoformat()
-    assert "partial" in health.status_table(statuses)
+    assert "partial" in status_table(statuses)
     record(store, "ok", notices=5)
     assert kinds(store, config) == ["recovered"]
-    [status] = [s for s in health.status(store, config) if s.source == "mofcom"]
+    [status] = [s for s in source_statuses(store, config) if s.source == "mofcom"]
     assert (status.state, status.outcome, status.consecutive_failures) == ("ok", "ok", 0)
 
 
@@ -446,13 +565,13 @@ def test_legacy_error_runs_count_as_failed(scratch) -> None:
     record(store, "ok", notices=5)
     record(store, "error")
     record(store, "error", ("http", "HTTP 500"))
-    [status] = [s for s in health.status(store, config) if s.source == "mofcom"]
+    [status] = [s for s in source_statuses(store, config) if s.source == "mofcom"]
     assert (status.state, status.outcome, status.consecutive_failures) == ("failing", "failed", 2)
     record(store, "error")
     assert kinds(store, config) == ["failing"]
-    [alert] = health.messages(store)
+    [alert] = health_rows(store)
     assert (alert.payload["outcome"], alert.payload["failure_kind"]) == ("failed", "failed")
-    assert health.view_of(alert).outcome == "failed"
+    assert view_of(alert).outcome == "failed"
     record(store, "failed")  # the same failure under its new name: no second alert
     record(store, "failed")
     record(store, "failed")
@@ -485,7 +604,7 @@ def test_immediate_kinds_alert_on_the_first_failed_run(
     assert kinds(store, config) == []
     record(store, outcome, *errors, notices=notices)
     assert kinds(store, config) == ["failing"]
-    [alert] = health.messages(store)
+    [alert] = health_rows(store)
     assert alert.payload["failure_kind"] == reported
     assert alert.payload["immediate"] is True
 
@@ -495,14 +614,14 @@ def test_recovery_is_sent_when_a_later_alert_of_the_episode_was_delivered(scratc
     record(store, "ok", notices=5)
     record(store, "failed", ("layout", "no entries"))
     assert kinds(store, config) == ["failing"]
-    [first] = health.messages(store)
-    health._mark(store, first.id, "failed", last_error="550 mailbox unavailable")
+    [first] = health_rows(store)
+    Ledger(store).mark(HEALTH, first.id, "failed", last_error="550 mailbox unavailable")
     record(store, "failed", ("store", "disk full"))
     record(store, "ok", notices=5)
     assert kinds(store, config) == ["failing", "recovered"]
-    report = health.queue_and_send(store, config, make_transport(config))
+    report = deliver_due(store, config, make_transport(config))
     assert report == SendReport(sent=2)
-    assert [(m.kind, m.status) for m in health.messages(store)] == [
+    assert [(m.kind, m.status) for m in health_rows(store)] == [
         ("failing", "failed"),
         ("failing", "sent"),
         ("recovered", "sent"),
@@ -517,7 +636,7 @@ def test_every_write_transaction_begins_immediate(scratch) -> None:
     store.db.conn.set_trace_callback(statements.append)
     try:
         assert kinds(store, config) == ["failing"]
-        assert health.queue_and_send(store, config, make_transport(config)) == SendReport(sent=1)
+        assert deliver_due(store, config, make_transport(config)) == SendReport(sent=1)
     finally:
         store.db.conn.set_trace_callback(None)
     opened = False
@@ -624,14 +743,10 @@ CLOSING = (
 )
 
 
-def rendered_alerts(store: Store) -> list[tuple[health.HealthMessage, RenderedMessage]]:
-    """Each recorded ``failing`` notice with its email, as :func:`health.queue_and_send`
+def rendered_alerts(store: Store) -> list[tuple[Delivery, RenderedMessage]]:
+    """Each recorded ``failing`` notice with its email, as :func:`deliver_due`
     would render it."""
-    return [
-        (m, health.render_health(health.view_of(m)))
-        for m in health.messages(store)
-        if m.kind == "failing"
-    ]
+    return [(m, render_health(view_of(m))) for m in health_rows(store) if m.kind == "failing"]
 
 
 @pytest.mark.parametrize("kind", sorted(NEW_KINDS))
@@ -692,9 +807,9 @@ def test_a_later_alert_names_the_kinds_the_episode_already_failed_with(scratch) 
     assert OUTCOME_NOTES["partial"] in readable(rendered.html)
     assert "<b>partial</b>" in rendered.html
 
-    view = health.view_of(third[0])
+    view = view_of(third[0])
     hostile = replace(view, earlier_kinds=("<b>x</b>", 'a"&'), failure_kind="<i>k</i>")
-    page = health.render_health(hostile).html
+    page = render_health(hostile).html
     assert "<b>x</b>" not in page and "<i>k</i>" not in page
     assert f"{already} &lt;b&gt;x&lt;/b&gt;, a&#34;&amp;." in page
 
@@ -705,14 +820,14 @@ def test_health_subject_stays_short_and_on_one_header_line(scratch) -> None:
     record(store, "failed", ("exception", "KeyError"))
     assert kinds(store, config) == ["failing"]
     [(alert, _)] = rendered_alerts(store)
-    view = health.view_of(alert)
+    view = view_of(alert)
     odd = replace(
         view,
         source="s" * 200,
         failure_kind="layout\r\nBcc: evil@example.org\x00" + "k" * 100,
         consecutive=12345,
     )
-    rendered = health.render_health(odd)
+    rendered = render_health(odd)
     assert "\r" not in rendered.subject and "\n" not in rendered.subject
     assert "\x00" not in rendered.subject and len(rendered.subject) <= 120
     assert rendered.subject.startswith("[dualwatch] SOURCE FAILING: sss")
@@ -721,5 +836,5 @@ def test_health_subject_stays_short_and_on_one_header_line(scratch) -> None:
         rendered, sender="dw@example.org", recipient=OPERATOR, message_id="<x@example.org>"
     )
     assert message["Bcc"] is None and message["To"] == OPERATOR
-    recovered = health.render_health(replace(odd, kind="recovered"))
+    recovered = render_health(replace(odd, kind="recovered"))
     assert recovered.subject == "[dualwatch] recovered: " + "s" * 39 + "…"

@@ -15,7 +15,7 @@ import re
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import date, timedelta
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -59,12 +59,24 @@ OFFSITE_BODY = ("main", "article", "div#contents", "div#content", "div.content",
 OFFSITE_NOISE = "script, style, nav, header, footer, noscript, iframe, form"
 
 
+class Validators(TypedDict):
+    """The HTTP validators of a detail page, as :class:`FetchedNotice` keyword arguments."""
+
+    etag: str | None
+    last_modified: str | None
+
+
 class EntryFiltered(Exception):
     """Raised by ``extract_notice``: the page is deliberately not a notice (the reason).
 
     The entry is recorded as filtered (persisted, so it is never fetched again) and counts
     as accounted for.
     """
+
+
+def error_name(failure: Failure) -> str:
+    """The class name of a failure's exception (``DNSLookupError``, ``HttpError``…)."""
+    return failure.type.__name__ if failure.type is not None else type(failure.value).__name__
 
 
 def is_file_url(url: str) -> bool:
@@ -245,7 +257,7 @@ class DualwatchSpider(scrapy.Spider):
     @staticmethod
     def classify_failure(failure: Failure) -> tuple[str, str]:
         """The failure kind and a one-line message for a failed request."""
-        if failure.check(HttpError):
+        if isinstance(failure.value, HttpError):
             status = failure.value.response.status
             return ("blocked" if status in BLOCK_STATUSES else "http"), f"HTTP {status}"
         if failure.check(IgnoreRequest):
@@ -256,8 +268,8 @@ class DualwatchSpider(scrapy.Spider):
             return "network", "DNS lookup failed"
         text = str(failure.value) or "(no detail)"
         if failure.check(*DOWNLOAD_ERRORS):
-            return "network", f"{failure.type.__name__}: {text}"
-        return "exception", f"{failure.type.__name__}: {text}"
+            return "network", f"{error_name(failure)}: {text}"
+        return "exception", f"{error_name(failure)}: {text}"
 
     def check_page(self, response: Response) -> None:
         """Raise when a 200 response is really an empty, block, challenge or undecodable page."""
@@ -570,7 +582,7 @@ class DualwatchSpider(scrapy.Spider):
 
     def _remember_entries(self, entries: list[ListedNotice], section: str) -> None:
         """Persist entries seen for the first time, with their baseline status."""
-        fresh = [
+        fresh: list[dict[str, Any]] = [
             {
                 "url": e.url,
                 "section": section,
@@ -707,7 +719,7 @@ class DualwatchSpider(scrapy.Spider):
             **self.validators(response),
         )
 
-    def validators(self, response: Response) -> dict[str, str | None]:
+    def validators(self, response: Response) -> Validators:
         """The HTTP validators of a response, for later conditional requests."""
         etag = response.headers.get("ETag")
         modified = response.headers.get("Last-Modified")

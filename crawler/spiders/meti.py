@@ -345,6 +345,7 @@ class MetiSpider(DualwatchSpider):
         title, content = main_content(response)
         attachments = collect_attachments(content, response.url)
         text = content_text(content)
+        published: date | None  # an End User List page may carry no date at all
         if spec.kind == "amendments":
             rows = amendment_rows(content)
             published, effective = max(rows, key=lambda row: row[0])

@@ -45,7 +45,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.accounting import ROLE_META, SECTION_META
 from crawler.items import ListedNotice, NoticeItem
-from crawler.sites.base import BLOCK_STATUSES, guarded
+from crawler.sites.base import BLOCK_STATUSES, error_name, guarded
 from crawler.sites.jpaas import API_KEYS, API_PATH, Unit
 from crawler.sites.mofcom import MofcomArticleSpider, parse_listing_fragment
 from monitors.core.errors import ConfigError, ParseError
@@ -110,8 +110,14 @@ class MofcomBisSpider(MofcomArticleSpider):
         """The home page's listing section (its path)."""
         return urlsplit(self.source.listing_url).path or "/"
 
-    def column_unit(self, column: Column) -> Unit:
-        """``column`` with its stored IDs, else the configured ones (section: its path)."""
+    def column_unit(self, column: Column | None = None) -> Unit:
+        """``column`` with its stored IDs, else the configured ones (section: its path).
+
+        ``column`` is optional only to keep the base class's signature: ``listing_url`` is the
+        home page here, not a column, so there is no default column to fall back on.
+        """
+        if column is None:
+            raise ValueError(f"{self.name}: column_unit needs a column (listing_url is no column)")
         params = self.unit_params({"pageId": column.page_id})
         hint = {key: params[key] for key in API_KEYS}
         return self.unit(column.path, column.name, urljoin(self.base_url(), column.path), hint)
@@ -216,7 +222,7 @@ class MofcomBisSpider(MofcomArticleSpider):
         recorded as such (they will not go away by themselves).
         """
         request = failure.request  # type: ignore[attr-defined]
-        if failure.check(HttpError):  # before IgnoreRequest, its base class
+        if isinstance(failure.value, HttpError):  # before IgnoreRequest, its base class
             status = failure.value.response.status
             if status in BLOCK_STATUSES:
                 self.on_error(failure)
@@ -226,7 +232,7 @@ class MofcomBisSpider(MofcomArticleSpider):
             self.on_error(failure)
             return
         else:
-            reason = f"{failure.type.__name__}: {failure.value}"
+            reason = f"{error_name(failure)}: {failure.value}"
         self.settle(request)  # handled here, not by on_error
         unit = request.cb_kwargs["unit"]
         self.fall_back(unit, f"the listing API failed ({reason})", request.url)

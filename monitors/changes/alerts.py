@@ -16,17 +16,16 @@ interested recipient, and deliver what is due — each alert to each recipient o
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from monitors.core.config import Config
 from monitors.mail.mailer import DeliveryResult
-from monitors.rules.ruleset import RuleSet
+from monitors.rules.ruleset import RuleMatch, RuleSet
 from monitors.storage.ledger import Delivery, Ledger, StoredMatch
-from monitors.storage.models import Change
-from monitors.storage.store import Store, utcnow
+from monitors.storage.models import Change, ChangeDiff
+from monitors.storage.store import Store
 from monitors.text.diff import TextDiff
 
 log = logging.getLogger(__name__)
@@ -79,25 +78,21 @@ def matchable_parts(store: Store, change: Change) -> tuple[str, str, str, str | 
     )
 
 
-def added_parts(change_diff: str) -> tuple[str, str]:
-    """The added or changed title and text of a stored modification diff."""
-    payload = json.loads(change_diff)
-    title = _added(payload.get("title"))
-    parts = [_added(payload.get("body"))]
-    for changed in (payload.get("attachments") or {}).get("changed", []):
-        parts.append(_added(changed.get("text")))
-    parts.extend(
-        line.split("\t", 1)[0] for line in (payload.get("attachments") or {}).get("added", [])
-    )
+def added_parts(diff: ChangeDiff) -> tuple[str, str]:
+    """The added or changed title and text of a modification's diff."""
+    title = _added(diff.title)
+    parts = [_added(diff.body)]
+    parts.extend(_added(changed.text) for changed in diff.attachments.changed)
+    parts.extend(added.name for added in diff.attachments.added)
     return title, "\n".join(p for p in parts if p)
 
 
-def arrived_texts(store: Store, change_diff: str) -> list[str]:
+def arrived_texts(store: Store, diff: ChangeDiff) -> list[str]:
     """The extracted texts of attachments a modification made available (hash None → set):
     all of such a file is new, there was no earlier text to diff it against."""
     texts = []
-    for changed in (json.loads(change_diff).get("attachments") or {}).get("changed", []):
-        old_hash, new_hash = (changed.get("sha256") or [None, None])[:2]
+    for changed in diff.attachments.changed:
+        old_hash, new_hash = changed.old_sha256, changed.new_sha256
         if old_hash is None and new_hash:
             info = store.file_info(new_hash)
             if info and info["text"]:
@@ -123,58 +118,57 @@ def queue_immediate(store: Store, config: Config) -> int:
 
 
 def record_attempt(
-    ledger: Ledger, delivery: Delivery, result: DeliveryResult, config: Config, transport: str
+    ledger: Ledger,
+    delivery: Delivery,
+    result: DeliveryResult,
+    config: Config,
+    transport: str,
+    *,
+    recipient: str | None = None,
+    now: datetime | None = None,
 ) -> SendReport:
-    """Write the outcome of one send attempt into the ledger."""
+    """Write the outcome of one send attempt of any ledger row (alert, digest, health notice):
+    ``sent``; ``retry`` after :func:`backoff`; or ``failed`` for good. ``recipient``: who it
+    was sent to, when that is decided at sending (the operator of a health notice)."""
     attempts = delivery.attempts + 1
+    moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    common = {"attempts": attempts, "transport": transport}
+    if recipient is not None:
+        common["recipient"] = recipient
+    to = recipient or delivery.recipient
     if result.status == "sent":
         ledger.mark(
             delivery.table,
             delivery.id,
             "sent",
-            attempts=attempts,
-            sent_at=utcnow(),
+            sent_at=moment.isoformat(),
             last_error=None,
-            transport=transport,
             location=result.detail,
+            **common,
         )
         return SendReport(sent=1)
     if result.status == "retry":
         wait = backoff(attempts, config.mail.retry_base_seconds, config.mail.retry_max_seconds)
-        next_at = (datetime.now(UTC) + wait).replace(microsecond=0).isoformat()
+        next_at = (moment + wait).isoformat()
         ledger.mark(
             delivery.table,
             delivery.id,
             "retry",
-            attempts=attempts,
             next_attempt_at=next_at,
             last_error=result.detail,
-            transport=transport,
+            **common,
         )
         log.warning(
             "%s %s to %s: will retry at %s: %s",
-            delivery.table[:-1],
+            delivery.label,
             delivery.id,
-            delivery.recipient,
+            to,
             next_at,
             result.detail,
         )
         return SendReport(retrying=1)
-    ledger.mark(
-        delivery.table,
-        delivery.id,
-        "failed",
-        attempts=attempts,
-        last_error=result.detail,
-        transport=transport,
-    )
-    log.error(
-        "%s %s to %s failed permanently: %s",
-        delivery.table[:-1],
-        delivery.id,
-        delivery.recipient,
-        result.detail,
-    )
+    ledger.mark(delivery.table, delivery.id, "failed", last_error=result.detail, **common)
+    log.error("%s %s to %s failed permanently: %s", delivery.label, delivery.id, to, result.detail)
     return SendReport(failed=1)
 
 
@@ -183,13 +177,11 @@ def backoff(attempts: int, base: float, maximum: float) -> timedelta:
     return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), maximum))
 
 
-def _added(diff_json: dict | None) -> str:
-    if not diff_json:
-        return ""
-    return TextDiff.from_json(json.dumps(diff_json, ensure_ascii=False)).added_text()
+def _added(diff: TextDiff | None) -> str:
+    return diff.added_text() if diff is not None else ""
 
 
-def _stored(match: object) -> StoredMatch:
+def _stored(match: RuleMatch) -> StoredMatch:
     return StoredMatch(
         topic=match.topic,
         topic_title=match.topic_title,

@@ -20,14 +20,22 @@ The rules (urlwatch-style: retrieve → normalise → compare with history → c
 
 from __future__ import annotations
 
-import json
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from monitors.storage.models import Attachment, FetchedNotice, Version
+from monitors.storage.models import (
+    Attachment,
+    AttachmentChange,
+    AttachmentsDiff,
+    ChangeDiff,
+    FetchedNotice,
+    ListedAttachment,
+    Version,
+)
 from monitors.storage.store import Store, utcnow
-from monitors.text.diff import TextDiff, diff_texts, render_unified
+from monitors.text.diff import diff_texts, render_unified
 from monitors.text.docnumber import parse_doc_number
 from monitors.text.normalize import content_hash, normalize_text
 
@@ -140,7 +148,7 @@ def record_gone(store: Store, source: str, url: str, *, run_id: int | None, stat
         store.mark_removed(notice_id, now)
         where = (row["document_id"], notice_id, run_id)
         versions = (None, row["current_version_id"])
-        diff = json.dumps({"http_status": status})
+        diff = ChangeDiff.removal(status)
         change_id = _insert_change(
             store, "removed", (source, url, row["title"]), where, versions, diff, now
         )
@@ -207,8 +215,8 @@ def _record_modified(
     version_id = store.insert_version(notice_id, run_id, fetched, digest, now)
     store.set_current_version(notice_id, version_id)
     diff = change_diff(store, previous, fetched) if previous else None
-    document_id = store.notice_row(fetched.source, fetched.url)["document_id"]
-    where = (document_id, notice_id, run_id)
+    row = store.notice_row(fetched.source, fetched.url)
+    where = (row["document_id"] if row else None, notice_id, run_id)
     change_id = _insert_change(
         store, "modified", _about(fetched), where, (version_id, previous_id), diff, now
     )
@@ -221,7 +229,7 @@ def _insert_change(
     about: tuple[str, str, str],
     where: tuple[int | None, int, int | None],
     versions: tuple[int | None, int | None],
-    diff: str | None,
+    diff: ChangeDiff | None,
     now: str,
 ) -> int:
     """Record a change of ``kind``: ``about`` is (source, URL, title), ``where`` is
@@ -240,7 +248,7 @@ def _insert_change(
         url=url,
         title=title,
         detected_at=now,
-        diff=diff,
+        diff=diff.to_json() if diff is not None else None,
     )
 
 
@@ -248,81 +256,79 @@ def _about(fetched: FetchedNotice) -> tuple[str, str, str]:
     return fetched.source, fetched.url, fetched.title
 
 
-def change_diff(store: Store, previous: Version, new: FetchedNotice) -> str:
-    """The stored form of a modification: title and body diffs plus attachment changes."""
+def change_diff(store: Store, previous: Version, new: FetchedNotice) -> ChangeDiff:
+    """What a modification changed: title and body diffs plus attachment changes."""
     old_urls = {a.url: a for a in previous.attachments}
     new_urls = {a.url: a for a in new.attachments}
-    payload = {
-        "title": _diff_json(previous.title, new.title)
-        if normalize_text(previous.title) != normalize_text(new.title)
-        else None,
-        "body": _diff_json(previous.text, new.text),
-        "attachments": {
-            "added": sorted(a.canonical() for u, a in new_urls.items() if u not in old_urls),
-            "removed": sorted(a.canonical() for u, a in old_urls.items() if u not in new_urls),
-            "changed": [
+    title_changed = normalize_text(previous.title) != normalize_text(new.title)
+    return ChangeDiff(
+        title=diff_texts(previous.title, new.title) if title_changed else None,
+        body=diff_texts(previous.text, new.text),
+        attachments=AttachmentsDiff(
+            added=_listed(a for u, a in new_urls.items() if u not in old_urls),
+            removed=_listed(a for u, a in old_urls.items() if u not in new_urls),
+            changed=tuple(
                 _attachment_change(store, old_urls[url], attachment)
                 for url, attachment in new_urls.items()
                 if url in old_urls and old_urls[url].canonical() != attachment.canonical()
-            ],
-        },
-    }
-    return json.dumps(payload, ensure_ascii=False)
+            ),
+        ),
+    )
 
 
-def _diff_json(old: str, new: str) -> dict:
-    return json.loads(diff_texts(old, new).to_json())
+def _listed(attachments: Iterable[Attachment]) -> tuple[ListedAttachment, ...]:
+    """Added or removed attachments in their stored order (by canonical line)."""
+    return tuple(sorted((ListedAttachment.of(a) for a in attachments), key=lambda a: a.line))
 
 
-def _attachment_change(store: Store, old: Attachment, new: Attachment) -> dict:
+def _attachment_change(store: Store, old: Attachment, new: Attachment) -> AttachmentChange:
     """How one attachment changed: name, hash and size, and a diff of its extracted text."""
     old_file = store.file_info(old.sha256) if old.sha256 else None
     new_file = store.file_info(new.sha256) if new.sha256 else None
     text_diff = None
     if old_file and new_file and (old_file["text"] or new_file["text"]):
-        text_diff = _diff_json(old_file["text"] or "", new_file["text"] or "")
-    return {
-        "url": new.url,
-        "name": [old.name, new.name],
-        "sha256": [old.sha256, new.sha256],
-        "size": [old.size, new.size],
-        "text": text_diff,
-    }
+        text_diff = diff_texts(old_file["text"] or "", new_file["text"] or "")
+    return AttachmentChange(
+        url=new.url,
+        old_name=old.name,
+        new_name=new.name,
+        old_sha256=old.sha256,
+        new_sha256=new.sha256,
+        old_size=old.size,
+        new_size=new.size,
+        text=text_diff,
+    )
 
 
-def format_change_diff(change_diff: str | None) -> str:
-    """Plain-text rendering of a stored change diff (title, body, attachments)."""
-    if not change_diff:
+def format_change_diff(diff: ChangeDiff | None) -> str:
+    """Plain-text rendering of a change's diff (title, body, attachments)."""
+    if diff is None:
         return "(no diff: the notice is new, or served again unchanged)"
-    payload = json.loads(change_diff)
-    if "http_status" in payload:
-        return f"(the detail page answered HTTP {payload['http_status']})"
+    if diff.http_status is not None:
+        return f"(the detail page answered HTTP {diff.http_status})"
     parts = []
-    if payload.get("title"):
-        title = TextDiff.from_json(json.dumps(payload["title"], ensure_ascii=False))
-        parts.append("Title:\n" + render_unified(title))
-    body = TextDiff.from_json(json.dumps(payload["body"], ensure_ascii=False))
-    if not body.is_empty:
-        parts.append("Text:\n" + render_unified(body))
-    attachments = payload.get("attachments") or {}
-    for label, key in (("+", "added"), ("-", "removed")):
-        parts.extend(f"Attachment {label} {line}" for line in attachments.get(key, []))
-    for changed in attachments.get("changed", []):
+    if diff.title is not None:
+        parts.append("Title:\n" + render_unified(diff.title))
+    if not diff.body.is_empty:
+        parts.append("Text:\n" + render_unified(diff.body))
+    for label, listed in (("+", diff.attachments.added), ("-", diff.attachments.removed)):
+        parts.extend(f"Attachment {label} {a.line}" for a in listed)
+    for changed in diff.attachments.changed:
         parts.append(_format_attachment_change(changed))
     return "\n\n".join(parts) if parts else "(no visible difference)"
 
 
-def _format_attachment_change(changed: dict) -> str:
-    old_size, new_size = changed["size"]
-    if changed["sha256"][0] is None:
+def _format_attachment_change(changed: AttachmentChange) -> str:
+    if changed.old_sha256 is None:
         return (
-            f"Attachment now available: {changed['name'][1]} <{changed['url']}> ({new_size} bytes)"
+            f"Attachment now available: {changed.new_name} <{changed.url}> "
+            f"({changed.new_size} bytes)"
         )
     header = (
-        f"Attachment changed: {changed['name'][1]} <{changed['url']}> "
-        f"({old_size} → {new_size} bytes)"
+        f"Attachment changed: {changed.new_name} <{changed.url}> "
+        f"({changed.old_size} → {changed.new_size} bytes)"
     )
-    if not changed.get("text"):
+    if changed.text is None:
         return header + "\n  (no extractable text to compare)"
-    text = TextDiff.from_json(json.dumps(changed["text"], ensure_ascii=False))
+    text = changed.text
     return header + "\n" + (render_unified(text) if not text.is_empty else "  (same text)")

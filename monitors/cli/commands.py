@@ -232,26 +232,25 @@ def daemon(obj: Context) -> None:
 def status(obj: Context, as_json: bool) -> None:
     """Per source: health, last run, outcome, next run, consecutive failures, notices, last
     change."""
-    from monitors.ops import health
     from monitors.ops.scheduler import next_run_times
+    from monitors.ops.status import source_statuses, status_json, status_table
 
     with obj.store() as store:
-        statuses = health.status(store, obj.config, next_run_times(obj.config, datetime.now(UTC)))
-    click.echo(health.status_json(statuses) if as_json else health.status_table(statuses))
+        statuses = source_statuses(store, obj.config, next_run_times(obj.config, datetime.now(UTC)))
+    click.echo(status_json(statuses) if as_json else status_table(statuses))
 
 
 @cli.command()
-@click.option("--pending", is_flag=True, help="Only alerts and digests still to deliver.")
+@click.option("--pending", is_flag=True, help="Only the messages still to deliver.")
 @pass_context
 def alerts(obj: Context, pending: bool) -> None:
-    """List immediate alerts and digests with their delivery status."""
+    """List immediate alerts, digests and health notices with their delivery status."""
     from monitors.cli.views import table
-    from monitors.storage.ledger import Ledger
+    from monitors.storage.ledger import TABLES, Ledger
 
     with obj.store() as store:
         ledger = Ledger(store)
-        rows = [_ledger_row(d) for d in ledger.listing("alerts", pending_only=pending)]
-        rows += [_ledger_row(d) for d in ledger.listing("digests", pending_only=pending)]
+        rows = [_ledger_row(d) for t in TABLES for d in ledger.listing(t, pending_only=pending)]
     click.echo(table(["id", "what", "recipient", "status", "tries", "next try", "error"], rows))
 
 
@@ -330,15 +329,16 @@ def delivery_summary(report: SendReport, config: Config) -> str:
 def _ledger_row(delivery: Delivery) -> list[str]:
     from monitors.cli.views import shorten
 
-    what = (
-        f"change {delivery.change_id}"
-        if delivery.table == "alerts"
-        else f"{delivery.period} digest {delivery.period_start[:10]}"
-    )
+    if delivery.table == "alerts":
+        what = f"change {delivery.change_id}"
+    elif delivery.table == "digests":
+        what = f"{delivery.period} digest {(delivery.period_start or '-')[:10]}"
+    else:
+        what = f"health {delivery.kind} {delivery.source} run {delivery.run_id}"
     return [
         f"{delivery.table[0]}{delivery.id}",
         what,
-        delivery.recipient,
+        delivery.recipient or "-",
         delivery.status,
         str(delivery.attempts),
         delivery.next_attempt_at or "-",

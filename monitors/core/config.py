@@ -13,12 +13,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from monitors.core.durations import parse_duration
 from monitors.core.errors import ConfigError
 from monitors.mail.mailer import settings_from_table
 from monitors.rules.subscriptions import Subscription, parse_subscriptions
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+_D = TypeVar("_D", bound="DataclassInstance")
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG_NAME = Path("config") / "dualwatch.toml"
@@ -263,8 +268,8 @@ def _table(raw: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     return value
 
 
-def _build(cls: type, values: Mapping[str, Any], where: str) -> Any:
-    names = {f for f in cls.__dataclass_fields__}
+def _build(cls: type[_D], values: Mapping[str, Any], where: str) -> _D:
+    names = set(cls.__dataclass_fields__)
     unknown = set(values) - names
     if unknown:
         raise ConfigError(f"[{where}]: unknown key(s) {', '.join(sorted(unknown))}")

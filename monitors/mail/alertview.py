@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -10,7 +9,7 @@ from urllib.parse import urlsplit
 from monitors.core.config import Config
 from monitors.mail.emailviews import AlertView, AttachmentView, CopyView, MatchView
 from monitors.storage.ledger import StoredMatch
-from monitors.storage.models import Change, Version
+from monitors.storage.models import AttachmentsDiff, Change, Version
 from monitors.storage.store import Store
 from monitors.text.diff import TextDiff
 
@@ -33,7 +32,7 @@ def alert_view(
     notice = store.find_notice(str(change.notice_id))
     version = _version_shown(store, change)
     metadata = version.metadata if version else {}
-    payload = json.loads(change.diff) if change.diff else {}
+    diff = change.diff
     is_file = metadata.get("doc_type") == "file"
     return AlertView(
         change_id=change.id,
@@ -55,10 +54,10 @@ def alert_view(
         remaining_chars=(
             max(len(version.text) - EXCERPT_CHARS, 0) if version and change.kind == "new" else 0
         ),
-        title_diff=_diff(payload.get("title")),
-        body_diff=_diff(payload.get("body")),
-        attachments=_attachments(version, payload.get("attachments") or {}),
-        http_status=payload.get("http_status"),
+        title_diff=_shown(diff.title) if diff else None,
+        body_diff=_shown(diff.body) if diff else None,
+        attachments=_attachments(version, diff.attachments if diff else AttachmentsDiff()),
+        http_status=diff.http_status if diff else None,
         removed_at=_removed_at(store, change) if change.kind == "restored" else None,
         listing_host=_listing_host(change, metadata),
         file_format=_file_format(change.url, metadata) if is_file else None,
@@ -125,29 +124,26 @@ def _match_view(match: StoredMatch) -> MatchView:
     )
 
 
-def _diff(diff_json: dict | None) -> TextDiff | None:
-    if not diff_json:
-        return None
-    diff = TextDiff.from_json(json.dumps(diff_json, ensure_ascii=False))
-    return None if diff.is_empty else diff
+def _shown(diff: TextDiff | None) -> TextDiff | None:
+    """``diff`` when it shows a change (None when there is none or it is empty)."""
+    return None if diff is None or diff.is_empty else diff
 
 
-def _attachments(version: Version | None, changes: dict) -> tuple[AttachmentView, ...]:
+def _attachments(version: Version | None, changes: AttachmentsDiff) -> tuple[AttachmentView, ...]:
     """The version's files marked with what the change did to them, then the removed ones.
 
     A changed file whose old hash is None could not be downloaded before: it is now
     ``available`` (there is no earlier text to diff). A file of the version listed in its
     ``attachments_unavailable`` metadata has not arrived yet.
     """
-    changed = {c["url"]: c for c in changes.get("changed", [])}
-    added = {line.split("\t")[1] for line in changes.get("added", [])}
+    changed = {c.url: c for c in changes.changed}
+    added = {listed.url for listed in changes.added}
     unavailable = set(version.metadata.get("attachments_unavailable") or ()) if version else set()
     views = []
     for a in version.attachments if version else ():
         change = None
         if a.url in changed:
-            old_hash = (changed[a.url].get("sha256") or [None])[0]
-            arrived = old_hash is None and a.sha256 is not None
+            arrived = changed[a.url].old_sha256 is None and a.sha256 is not None
             change = "available" if arrived else "changed"
         elif a.url in added:
             change = "added"
@@ -157,11 +153,14 @@ def _attachments(version: Version | None, changes: dict) -> tuple[AttachmentView
                 url=a.url,
                 size=a.size,
                 change=change,
-                diff=_diff(changed[a.url].get("text")) if change == "changed" else None,
+                diff=_shown(changed[a.url].text) if change == "changed" else None,
                 unavailable=a.sha256 is None and a.url in unavailable,
             )
         )
-    for line in changes.get("removed", []):
-        name, url = line.split("\t")[:2]
-        views.append(AttachmentView(name=name, url=url, size=None, change="removed", diff=None))
+    for removed in changes.removed:
+        views.append(
+            AttachmentView(
+                name=removed.name, url=removed.url, size=None, change="removed", diff=None
+            )
+        )
     return tuple(views)

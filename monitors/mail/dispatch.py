@@ -1,25 +1,36 @@
-"""Deliver what the ledger says is due: immediate alerts and opened digests.
+"""Deliver what the ledger says is due: immediate alerts, opened digests and health notices.
 
 Each due row is rendered, sent through the configured transport (SMTP, or the Maildir outbox
-when no SMTP host is configured) and its outcome recorded. Rows are only ever created by
-:mod:`monitors.changes.alerts` and :func:`open_due_digests`, so sending twice is impossible
-unless the process dies between sending and recording — then the same message (same Message-ID) goes
-again, which mail clients collapse.
+when no SMTP host is configured) and its outcome recorded by the one
+:func:`~monitors.changes.alerts.record_attempt` (retries with backoff across restarts). Rows
+are only ever created by :mod:`monitors.changes.alerts`, :func:`open_due_digests` and
+:mod:`monitors.ops.health`, so sending twice is impossible unless the process dies between
+sending and recording — then the same message (same Message-ID) goes again, which mail
+clients collapse.
+
+Health notices go to ``[mail] operator``. Without one they are marked ``skipped`` (never sent
+later) with one log line. A recovery notice waits while an alert of its episode is still
+being retried, and is skipped when none of them was delivered.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
+from email.message import EmailMessage
 
 from monitors.changes.alerts import SendReport, record_attempt
 from monitors.changes.digest import Period, digest_view, due_period
 from monitors.core.config import Config
 from monitors.mail.alertview import alert_view
-from monitors.mail.emailrender import render_alert, render_digest
+from monitors.mail.emailrender import render_alert, render_digest, render_health
+from monitors.mail.healthview import view_of
 from monitors.mail.mailer import DeliveryResult, Transport, transport_for
 from monitors.mail.messages import build_email, thread_id
-from monitors.storage.ledger import Delivery, Ledger
+from monitors.storage.ledger import ALERTS, DIGESTS, HEALTH, PENDING_STATUSES, Delivery, Ledger
 from monitors.storage.store import Store
+
+log = logging.getLogger(__name__)
 
 
 def make_transport(config: Config) -> Transport:
@@ -56,30 +67,66 @@ def open_due_digests(store: Store, config: Config, now: datetime | None = None) 
 def deliver_due(
     store: Store, config: Config, transport: Transport, now: datetime | None = None
 ) -> SendReport:
-    """Send every alert and digest that is due; record each outcome."""
-    moment = (now or datetime.now(UTC)).replace(microsecond=0).isoformat()
+    """Send every alert, digest and health notice that is due; record each outcome."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0).isoformat()
     ledger = Ledger(store)
     name = transport.name
     report = SendReport()
-    for delivery in ledger.due("alerts", moment):
-        result = transport.send(_alert_message(store, config, ledger, delivery))
-        report += record_attempt(ledger, delivery, result, config, name)
-    for delivery in ledger.due("digests", moment):
+    for delivery in ledger.due(ALERTS, moment):
+        result = _send_alert(store, config, ledger, delivery, transport)
+        report += record_attempt(ledger, delivery, result, config, name, now=now)
+    for delivery in ledger.due(DIGESTS, moment):
         result = _send_digest(store, config, delivery, transport)
-        report += record_attempt(ledger, delivery, result, config, name)
+        report += record_attempt(ledger, delivery, result, config, name, now=now)
+    return report + _deliver_health(ledger, config, transport, moment, now)
+
+
+def _deliver_health(
+    ledger: Ledger, config: Config, transport: Transport, moment: str, now: datetime | None
+) -> SendReport:
+    """Send the due health notices to ``[mail] operator`` (see the module docstring)."""
+    notices = ledger.due(HEALTH, moment)
+    operator = (config.mail.operator or "").strip()
+    if notices and not operator:
+        log.warning(
+            "no [mail] operator configured: %d health notice(s) not mailed "
+            "(`dualwatch status` shows failing sources)",
+            len(notices),
+        )
+    report = SendReport()
+    for delivery in notices:
+        if not operator:
+            ledger.mark(HEALTH, delivery.id, "skipped", last_error="no [mail] operator configured")
+            continue
+        episode = _episode_delivery(ledger, delivery)
+        if episode in PENDING_STATUSES:
+            continue  # the recovery waits for its episode's alerts
+        if episode in ("failed", "skipped"):
+            why = "its failure alert was not delivered"
+            ledger.mark(HEALTH, delivery.id, "skipped", last_error=why)
+            continue
+        result = transport.send(_health_message(config, delivery, operator))
+        report += record_attempt(
+            ledger, delivery, result, config, transport.name, recipient=operator, now=now
+        )
     return report
 
 
-def _alert_message(store: Store, config: Config, ledger: Ledger, delivery: Delivery):
-    change = store.get_change(delivery.change_id)
+def _send_alert(
+    store: Store, config: Config, ledger: Ledger, delivery: Delivery, transport: Transport
+) -> DeliveryResult:
+    change = store.get_change(delivery.change_id) if delivery.change_id is not None else None
+    if change is None:
+        return DeliveryResult("failed", f"change {delivery.change_id} no longer exists")
     view = alert_view(store, config, change, ledger.matches_of(change.id))
-    return build_email(
+    message = build_email(
         render_alert(view),
         sender=config.mail.sender,
         recipient=delivery.recipient,
         message_id=delivery.message_id,
         thread=thread_id(config.mail.message_id_domain, change.document_id, change.notice_id),
     )
+    return transport.send(message)
 
 
 def _send_digest(
@@ -88,6 +135,8 @@ def _send_digest(
     subscription = next((s for s in config.subscriptions if s.name == delivery.subscription), None)
     if subscription is None:
         return DeliveryResult("failed", f"subscription {delivery.subscription!r} was removed")
+    if not (delivery.period and delivery.period_start and delivery.period_end):
+        return DeliveryResult("failed", f"digest {delivery.id} names no period")
     period = Period(
         delivery.period,
         datetime.fromisoformat(delivery.period_start).astimezone(subscription.zone),
@@ -101,3 +150,24 @@ def _send_digest(
         message_id=delivery.message_id,
     )
     return transport.send(message)
+
+
+def _health_message(config: Config, delivery: Delivery, operator: str) -> EmailMessage:
+    """The health email; a later alert or the recovery answers the episode's first alert."""
+    return build_email(
+        render_health(view_of(delivery)),
+        sender=config.mail.sender,
+        recipient=operator,
+        message_id=delivery.message_id,
+        thread=delivery.thread,
+    )
+
+
+def _episode_delivery(ledger: Ledger, delivery: Delivery) -> str | None:
+    """How the alerts of the episode a recovery notice ends were delivered (None: not a
+    recovery): ``pending``/``retry`` while one is still due, else ``sent`` when one was."""
+    if delivery.kind != "recovered" or not delivery.thread or not delivery.source:
+        return None
+    statuses = ledger.thread_statuses(delivery.source, delivery.thread)
+    order = (*PENDING_STATUSES, "sent", "failed", "skipped")
+    return next((s for s in order if s in statuses), None)

@@ -1,9 +1,10 @@
-"""Render alert and digest emails (subject, plain text, HTML) from their views; no sending.
+"""Render alert, digest and health emails (subject, plain text, HTML) from their views; no
+sending.
 
-Templates live in ``templates/email/`` (``alert.*``, ``digest.*``) and are rendered through
-the one shared environment (:func:`monitors.mail.render.environment`: HTML autoescaped, undefined
-variables are errors). The filters the templates need are registered on it by
-:func:`email_environment`. Subjects are made single-line and bounded with
+Templates live in ``templates/email/`` (``alert.*``, ``digest.*``, ``health.*``) and are
+rendered through the one shared environment (:func:`monitors.mail.render.environment`: HTML
+autoescaped, undefined variables are errors). The filters the templates need are registered
+on it by :func:`email_environment`. Subjects are made single-line and bounded with
 :func:`monitors.mail.messages.header_safe`.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment
@@ -31,6 +32,9 @@ from monitors.mail.messages import header_safe
 from monitors.mail.render import environment
 from monitors.text.diff import TextDiff, render_unified
 
+if TYPE_CHECKING:
+    from monitors.mail.healthview import HealthView
+
 __all__ = [
     "ALERT_DIFF_MAX_LINES",
     "DIGEST_MAX_ITEMS",
@@ -40,6 +44,7 @@ __all__ = [
     "period_label",
     "render_alert",
     "render_digest",
+    "render_health",
 ]
 
 #: Diff lines shown per diff in an alert (the rest is counted, not shown).
@@ -81,6 +86,11 @@ def render_digest(view: DigestView, *, max_items: int = DIGEST_MAX_ITEMS) -> Ren
         topics=topic_blocks(groups),
         omitted=max(view.total - listed, 0),
     )
+
+
+def render_health(view: HealthView) -> RenderedMessage:
+    """The operator's health notice: a source failing, or working again."""
+    return _render("health", view=view)
 
 
 def _render(name: str, **context: Any) -> RenderedMessage:

@@ -33,9 +33,12 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import getaddresses
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from monitors.core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 log = logging.getLogger(__name__)
 
@@ -174,13 +177,13 @@ def transport_for(
     return SmtpTransport(settings)
 
 
-class _DataReplyMixin:
+class _DataReplyMixin(smtplib.SMTP):
     """Keeps the server's answer to DATA (smtplib drops it), e.g. ``250 Ok: queued as X``."""
 
     last_data_reply: tuple[int, bytes] = (250, b"")
 
-    def data(self, msg: bytes | str) -> tuple[int, bytes]:
-        reply = super().data(msg)  # type: ignore[misc]
+    def data(self, msg: ReadableBuffer | str) -> tuple[int, bytes]:
+        reply = super().data(msg)
         self.last_data_reply = reply
         return reply
 
@@ -265,13 +268,19 @@ class SmtpTransport:
     def _open(self, credentials: tuple[str, str] | None) -> _SMTP | _SMTPSSL:
         settings = self.settings
         context = tls_context(settings.tls_verify)
-        options = {"timeout": settings.timeout, "local_hostname": settings.local_hostname}
+        timeout, local_hostname = settings.timeout, settings.local_hostname
         if settings.security == "tls":
             smtp: _SMTP | _SMTPSSL = _SMTPSSL(
-                settings.host, settings.port, context=context, **options
+                settings.host,
+                settings.port,
+                context=context,
+                timeout=timeout,
+                local_hostname=local_hostname,
             )
         else:
-            smtp = _SMTP(settings.host, settings.port, **options)
+            smtp = _SMTP(
+                settings.host, settings.port, timeout=timeout, local_hostname=local_hostname
+            )
         try:
             smtp.ehlo()
             if settings.security == "starttls":

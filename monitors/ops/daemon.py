@@ -49,17 +49,6 @@ KILLED = 3  # CrawlStopper's count for a process sent SIGKILL
 #: What pruned raw HTML becomes: an empty page, still a valid zlib stream (8 bytes).
 EMPTY_RAW_HTML = zlib.compress(b"")
 PRUNE_BATCH = 500
-PRUNE_SQL = """
-UPDATE versions SET raw_html = :empty
-WHERE id IN (
-    SELECT id FROM versions
-    WHERE fetched_at < :cutoff
-      AND length(raw_html) > :empty_length
-      AND id NOT IN (SELECT current_version_id FROM notices
-                     WHERE current_version_id IS NOT NULL)
-    LIMIT :batch
-)
-"""
 
 
 def prune_raw_html(store: Store, older_than_days: int, *, now: datetime | None = None) -> int:
@@ -73,16 +62,10 @@ def prune_raw_html(store: Store, older_than_days: int, *, now: datetime | None =
     if older_than_days <= 0:
         return 0
     moment = (now or datetime.now(UTC)) - timedelta(days=older_than_days)
-    params = {
-        "empty": EMPTY_RAW_HTML,
-        "empty_length": len(EMPTY_RAW_HTML),
-        "cutoff": moment.replace(microsecond=0).isoformat(),
-        "batch": PRUNE_BATCH,
-    }
+    cutoff = moment.replace(microsecond=0).isoformat()
     pruned = 0
     while True:
-        with store.atomic():
-            count = store.db.execute(PRUNE_SQL, params).rowcount
+        count = store.prune_raw_html(cutoff, EMPTY_RAW_HTML, PRUNE_BATCH)
         pruned += count
         if count < PRUNE_BATCH:
             return pruned

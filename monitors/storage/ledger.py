@@ -1,12 +1,18 @@
-"""The delivery ledger: rule matches per change, immediate alerts and digests (the only SQL
-about alerting). Rows are written before anything is sent, so a crash can at worst send a
-message again (with the same Message-ID), never lose one.
+"""The delivery ledger: rule matches per change, and the three kinds of rows delivered by
+:func:`monitors.mail.dispatch.deliver_due` — immediate alerts, digests and the operator's
+health notices (the only SQL about delivery). Rows are written before anything is sent, so a
+crash can at worst send a message again (with the same Message-ID), never lose one.
+
+Every kind of row is created the same way (:meth:`Ledger._open`): inserted ``pending``,
+unless its unique key exists, and given its Message-ID, which names the row id, in the same
+transaction; and every attempt is recorded the same way (:meth:`Ledger.mark`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from monitors.core.errors import StoreError
@@ -14,6 +20,9 @@ from monitors.storage.models import Change
 from monitors.storage.store import Store, change_from_row, utcnow
 
 PENDING_STATUSES = ("pending", "retry")
+ALERTS, DIGESTS, HEALTH = "alerts", "digests", "health_messages"
+#: The ledger's tables, in delivery order, and what one row of each is called.
+TABLES = {ALERTS: "alert", DIGESTS: "digest", HEALTH: "health notice"}
 
 
 @dataclass(frozen=True)
@@ -30,11 +39,14 @@ class StoredMatch:
 
 @dataclass(frozen=True)
 class Delivery:
-    """One ledger row: an immediate alert or a digest for one recipient."""
+    """One ledger row: an immediate alert, a digest or a health notice for one recipient.
+
+    A health notice has no subscription; its recipient is the operator configured when it
+    was queued ('' when none was) and then the one it was last sent to."""
 
     id: int
-    table: str  # "alerts" or "digests"
-    subscription: str
+    table: str  # one of TABLES
+    subscription: str | None
     recipient: str
     message_id: str
     status: str
@@ -47,6 +59,18 @@ class Delivery:
     period: str | None = None
     period_start: str | None = None
     period_end: str | None = None
+    #: Health notices: the source, ``failing`` or ``recovered``, the run that caused it, the
+    #: Message-ID it answers (an episode's first alert) and what the email shows.
+    source: str | None = None
+    kind: str | None = None
+    run_id: int | None = None
+    thread: str | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """What the row is called in logs: alert, digest or health notice."""
+        return TABLES[self.table]
 
 
 class Ledger:
@@ -66,9 +90,12 @@ class Ledger:
     def record_matches(self, change_id: int, matches: Sequence[StoredMatch]) -> None:
         """Store a change's matches and mark it classified (atomically)."""
         with self.store.atomic():
-            self.db["change_matches"].insert_all(
-                [{"change_id": change_id, **m.__dict__} for m in matches]
-            )
+            for m in matches:
+                self.db.execute(
+                    "INSERT INTO change_matches (change_id, topic, topic_title, priority, term, "
+                    "field, snippet) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [change_id, m.topic, m.topic_title, m.priority, m.term, m.field, m.snippet],
+                )
             self.db.execute(
                 "UPDATE changes SET classified_at = ? WHERE id = ?", [utcnow(), change_id]
             )
@@ -88,7 +115,7 @@ class Ledger:
         """When a subscription was first seen (it is alerted about changes from then on)."""
         row = self.store.row("SELECT first_seen_at FROM subscribers WHERE name = ?", [name])
         if row:
-            return row["first_seen_at"]
+            return str(row["first_seen_at"])
         with self.store.atomic():  # another process may register it meanwhile: first wins
             self.db.execute(
                 "INSERT OR IGNORE INTO subscribers (name, email, first_seen_at) VALUES (?, ?, ?)",
@@ -103,20 +130,12 @@ class Ledger:
 
     def queue_alert(self, change_id: int, subscription: str, recipient: str, domain: str) -> bool:
         """Queue one alert unless this recipient already has one for the change."""
-        with self.store.atomic():
-            cursor = self.db.execute(
-                "INSERT OR IGNORE INTO alerts (change_id, subscription, recipient, status, "
-                "attempts, created_at) VALUES (?, ?, ?, 'pending', 0, ?)",
-                [change_id, subscription, recipient, utcnow()],
-            )
-            if cursor.rowcount != 1:
-                return False
-            alert_id = cursor.lastrowid
-            self.db.execute(
-                "UPDATE alerts SET message_id = ? WHERE id = ?",
-                [f"<dualwatch.alert-{alert_id}.change-{change_id}@{domain}>", alert_id],
-            )
-        return True
+        row_id = self._open(
+            ALERTS,
+            {"change_id": change_id, "subscription": subscription, "recipient": recipient},
+            lambda i: f"<dualwatch.alert-{i}.change-{change_id}@{domain}>",
+        )
+        return row_id is not None
 
     def changes_without_alert(self, recipient: str, since: str) -> list[Change]:
         """Classified changes detected since ``since`` that ``recipient`` has no alert for."""
@@ -128,7 +147,7 @@ class Ledger:
         )
         return [change_from_row(r) for r in rows]
 
-    # -- both kinds -----------------------------------------------------------------------
+    # -- every kind -----------------------------------------------------------------------
 
     def due(self, table: str, now: str) -> list[Delivery]:
         """Pending or retrying rows of ``table`` whose next attempt is due."""
@@ -145,6 +164,11 @@ class Ledger:
         rows = self.store.rows(f"SELECT * FROM {_checked(table)} {where} ORDER BY id")
         return [_delivery(table, r) for r in rows]
 
+    def get(self, table: str, row_id: int) -> Delivery | None:
+        """One row of ``table`` by id."""
+        row = self.store.row(f"SELECT * FROM {_checked(table)} WHERE id = ?", [row_id])
+        return _delivery(table, row) if row else None
+
     def mark(self, table: str, row_id: int, status: str, **fields: Any) -> None:
         """Record the outcome of an attempt (status plus attempts, errors, times)."""
         assignments = ", ".join(f"{key} = ?" for key in ("status", *fields))
@@ -153,6 +177,26 @@ class Ledger:
                 f"UPDATE {_checked(table)} SET {assignments} WHERE id = ?",
                 [status, *fields.values(), row_id],
             )
+
+    def _open(
+        self, table: str, values: dict[str, Any], message_id: Callable[[int], str]
+    ) -> int | None:
+        """Insert a ``pending`` row (ignored when its unique key exists) and give it its
+        Message-ID, in one transaction; the new row's id, or None."""
+        values = {"created_at": utcnow(), **values, "status": "pending", "attempts": 0}
+        columns, marks = ", ".join(values), ", ".join("?" for _ in values)
+        with self.store.atomic():
+            cursor = self.db.execute(
+                f"INSERT OR IGNORE INTO {_checked(table)} ({columns}) VALUES ({marks})",
+                list(values.values()),
+            )
+            if cursor.rowcount != 1 or cursor.lastrowid is None:
+                return None
+            row_id = int(cursor.lastrowid)
+            self.db.execute(
+                f"UPDATE {table} SET message_id = ? WHERE id = ?", [message_id(row_id), row_id]
+            )
+        return row_id
 
     # -- digests --------------------------------------------------------------------------
 
@@ -167,22 +211,16 @@ class Ledger:
         domain: str,
     ) -> Delivery | None:
         """Record that a digest covers [start, end) before it is sent; None if it exists."""
-        with self.store.atomic():
-            cursor = self.db.execute(
-                "INSERT OR IGNORE INTO digests (subscription, recipient, period, period_start, "
-                "period_end, change_count, status, attempts, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?)",
-                [subscription, recipient, period, start, end, count, utcnow()],
-            )
-            if cursor.rowcount != 1:
-                return None
-            digest_id = cursor.lastrowid
-            self.db.execute(
-                "UPDATE digests SET message_id = ? WHERE id = ?",
-                [f"<dualwatch.digest-{digest_id}.{period}@{domain}>", digest_id],
-            )
-        row = self.store.row("SELECT * FROM digests WHERE id = ?", [digest_id])
-        return _delivery("digests", row) if row else None
+        values = {
+            "subscription": subscription,
+            "recipient": recipient,
+            "period": period,
+            "period_start": start,
+            "period_end": end,
+            "change_count": count,
+        }
+        row_id = self._open(DIGESTS, values, lambda i: f"<dualwatch.digest-{i}.{period}@{domain}>")
+        return None if row_id is None else self.get(DIGESTS, row_id)
 
     def changes_between(self, start: str, end: str) -> list[Change]:
         """Changes detected in [start, end), oldest first."""
@@ -192,9 +230,63 @@ class Ledger:
         )
         return [change_from_row(r) for r in rows]
 
+    # -- health notices -------------------------------------------------------------------
+
+    def queue_health(
+        self,
+        source: str,
+        kind: str,
+        run_id: int,
+        *,
+        thread: str | None,
+        payload: dict[str, Any],
+        recipient: str,
+        domain: str,
+        now: str,
+    ) -> int:
+        """Queue the operator's notice ``kind`` (failing / recovered) about ``run_id`` of
+        ``source``; the id of the row (the existing one when it was queued before)."""
+        values = {
+            "source": source,
+            "kind": kind,
+            "run_id": run_id,
+            "thread": thread,
+            "payload": json.dumps(payload, ensure_ascii=False),
+            "recipient": recipient or None,
+            "created_at": now,
+        }
+        row_id = self._open(HEALTH, values, lambda i: f"<dualwatch.health-{i}.{kind}@{domain}>")
+        if row_id is not None:
+            return row_id
+        row = self.store.row(
+            "SELECT id FROM health_messages WHERE source = ? AND kind = ? AND run_id = ?",
+            [source, kind, run_id],
+        )
+        return int(row["id"]) if row else 0
+
+    def health_alerts(self, source: str, from_run_id: int) -> list[Delivery]:
+        """The ``failing`` notices of ``source`` about runs from ``from_run_id`` on, oldest
+        first (an episode's alerts)."""
+        rows = self.store.rows(
+            "SELECT * FROM health_messages WHERE source = ? AND kind = 'failing' "
+            "AND run_id >= ? ORDER BY id",
+            [source, from_run_id],
+        )
+        return [_delivery(HEALTH, r) for r in rows]
+
+    def thread_statuses(self, source: str, thread: str) -> set[str]:
+        """The delivery statuses of the ``failing`` notices of one thread (an episode's first
+        alert, whose Message-ID is ``thread``, and the alerts answering it)."""
+        rows = self.store.rows(
+            "SELECT status FROM health_messages WHERE source = ? AND kind = 'failing' "
+            "AND (message_id = ? OR thread = ?)",
+            [source, thread, thread],
+        )
+        return {str(row["status"]) for row in rows}
+
 
 def _checked(table: str) -> str:
-    if table not in ("alerts", "digests"):
+    if table not in TABLES:
         raise ValueError(f"not a ledger table: {table}")
     return table
 
@@ -203,8 +295,8 @@ def _delivery(table: str, row: dict[str, Any]) -> Delivery:
     return Delivery(
         id=row["id"],
         table=table,
-        subscription=row["subscription"],
-        recipient=row["recipient"],
+        subscription=row.get("subscription"),
+        recipient=row["recipient"] or "",
         message_id=row["message_id"],
         status=row["status"],
         attempts=row["attempts"] or 0,
@@ -216,4 +308,9 @@ def _delivery(table: str, row: dict[str, Any]) -> Delivery:
         period=row.get("period"),
         period_start=row.get("period_start"),
         period_end=row.get("period_end"),
+        source=row.get("source"),
+        kind=row.get("kind"),
+        run_id=row.get("run_id"),
+        thread=row.get("thread"),
+        payload=json.loads(row.get("payload") or "{}"),
     )

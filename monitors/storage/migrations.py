@@ -14,11 +14,11 @@ migrations = Migrations("dualwatch")
 @migrations()
 def m001_initial(db: Database) -> None:
     """Sources, runs, notices, versions, changes and the delivery ledger."""
-    db["sources"].create(
+    db.table("sources").create(
         {"name": str, "title": str, "spider": str, "created_at": str},
         pk="name",
     )
-    db["runs"].create(
+    db.table("runs").create(
         {
             "id": int,
             "source": str,
@@ -41,9 +41,9 @@ def m001_initial(db: Database) -> None:
         pk="id",
         foreign_keys=[("source", "sources", "name")],
     )
-    db["runs"].create_index(["source", "started_at"])
-    db["runs"].create_index(["batch"])
-    db["notices"].create(
+    db.table("runs").create_index(["source", "started_at"])
+    db.table("runs").create_index(["batch"])
+    db.table("notices").create(
         {
             "id": int,
             "source": str,
@@ -65,9 +65,9 @@ def m001_initial(db: Database) -> None:
         pk="id",
         foreign_keys=[("source", "sources", "name")],
     )
-    db["notices"].create_index(["source", "url"], unique=True)
-    db["notices"].create_index(["doc_key"])
-    db["versions"].create(
+    db.table("notices").create_index(["source", "url"], unique=True)
+    db.table("notices").create_index(["doc_key"])
+    db.table("versions").create(
         {
             "id": int,
             "notice_id": int,
@@ -86,8 +86,8 @@ def m001_initial(db: Database) -> None:
         pk="id",
         foreign_keys=[("notice_id", "notices", "id"), ("run_id", "runs", "id")],
     )
-    db["versions"].create_index(["notice_id", "content_hash"])
-    db["changes"].create(
+    db.table("versions").create_index(["notice_id", "content_hash"])
+    db.table("changes").create(
         {
             "id": int,
             "notice_id": int,
@@ -104,9 +104,9 @@ def m001_initial(db: Database) -> None:
         pk="id",
         foreign_keys=[("notice_id", "notices", "id"), ("run_id", "runs", "id")],
     )
-    db["changes"].create_index(["detected_at"])
-    db["changes"].create_index(["notice_id"])
-    db["deliveries"].create(
+    db.table("changes").create_index(["detected_at"])
+    db.table("changes").create_index(["notice_id"])
+    db.table("deliveries").create(
         {
             "id": int,
             "change_id": int,
@@ -123,13 +123,13 @@ def m001_initial(db: Database) -> None:
         pk="id",
         foreign_keys=[("change_id", "changes", "id")],
     )
-    db["deliveries"].create_index(["change_id", "recipient", "transport"], unique=True)
+    db.table("deliveries").create_index(["change_id", "recipient", "transport"], unique=True)
 
 
 @migrations()
 def m002_documents(db: Database) -> None:
     """Documents: one per announcement, however many URLs and languages carry it."""
-    db["documents"].create(
+    db.table("documents").create(
         {
             "id": int,
             "doc_key": str,
@@ -141,13 +141,13 @@ def m002_documents(db: Database) -> None:
         },
         pk="id",
     )
-    db["documents"].create_index(["doc_key"], unique=True)
-    db["notices"].add_column("document_id", int)
-    db["notices"].create_index(["document_id"])
-    db["changes"].add_column("document_id", int)
+    db.table("documents").create_index(["doc_key"], unique=True)
+    db.table("notices").add_column("document_id", int)
+    db.table("notices").create_index(["document_id"])
+    db.table("changes").add_column("document_id", int)
     for notice in list(db.query("SELECT * FROM notices ORDER BY id")):
         document_id = (
-            db["documents"]
+            db.table("documents")
             .insert(
                 {
                     "doc_key": None,
@@ -169,7 +169,7 @@ def m002_documents(db: Database) -> None:
 @migrations()
 def m003_files(db: Database) -> None:
     """Downloaded attachments (by content hash) and the latest state of each attachment URL."""
-    db["files"].create(
+    db.table("files").create(
         {
             "sha256": str,
             "size": int,
@@ -182,7 +182,7 @@ def m003_files(db: Database) -> None:
         },
         pk="sha256",
     )
-    db["file_urls"].create(
+    db.table("file_urls").create(
         {"url": str, "sha256": str, "etag": str, "last_modified": str, "fetched_at": str},
         pk="url",
     )
@@ -191,8 +191,8 @@ def m003_files(db: Database) -> None:
 @migrations()
 def m004_alerts(db: Database) -> None:
     """Rule matches per change, and the ledgers of immediate alerts and digests."""
-    db["changes"].add_column("classified_at", str)
-    db["change_matches"].create(
+    db.table("changes").add_column("classified_at", str)
+    db.table("change_matches").create(
         {
             "id": int,
             "change_id": int,
@@ -206,9 +206,9 @@ def m004_alerts(db: Database) -> None:
         pk="id",
         foreign_keys=[("change_id", "changes", "id")],
     )
-    db["change_matches"].create_index(["change_id"])
-    db["subscribers"].create({"name": str, "email": str, "first_seen_at": str}, pk="name")
-    db["alerts"].create(
+    db.table("change_matches").create_index(["change_id"])
+    db.table("subscribers").create({"name": str, "email": str, "first_seen_at": str}, pk="name")
+    db.table("alerts").create(
         {
             "id": int,
             "change_id": int,
@@ -227,9 +227,9 @@ def m004_alerts(db: Database) -> None:
         pk="id",
         foreign_keys=[("change_id", "changes", "id")],
     )
-    db["alerts"].create_index(["change_id", "recipient"], unique=True)
-    db["alerts"].create_index(["status", "next_attempt_at"])
-    db["digests"].create(
+    db.table("alerts").create_index(["change_id", "recipient"], unique=True)
+    db.table("alerts").create_index(["status", "next_attempt_at"])
+    db.table("digests").create(
         {
             "id": int,
             "subscription": str,
@@ -250,13 +250,13 @@ def m004_alerts(db: Database) -> None:
         },
         pk="id",
     )
-    db["digests"].create_index(["subscription", "period", "period_start"], unique=True)
+    db.table("digests").create_index(["subscription", "period", "period_start"], unique=True)
 
 
 @migrations()
 def m005_health(db: Database) -> None:
     """Source health: each source's state (ok / failing) and the ledger of operator notices."""
-    db["source_health"].create(
+    db.table("source_health").create(
         {
             "source": str,
             "state": str,
@@ -279,7 +279,7 @@ def m005_health(db: Database) -> None:
         pk="source",
         foreign_keys=[("source", "sources", "name")],
     )
-    db["health_messages"].create(
+    db.table("health_messages").create(
         {
             "id": int,
             "source": str,
@@ -301,8 +301,8 @@ def m005_health(db: Database) -> None:
         pk="id",
         foreign_keys=[("source", "sources", "name"), ("run_id", "runs", "id")],
     )
-    db["health_messages"].create_index(["source", "kind", "run_id"], unique=True)
-    db["health_messages"].create_index(["status", "next_attempt_at"])
+    db.table("health_messages").create_index(["source", "kind", "run_id"], unique=True)
+    db.table("health_messages").create_index(["status", "next_attempt_at"])
 
 
 @migrations()
@@ -319,17 +319,17 @@ def m006_accounting(db: Database) -> None:
     * ``source_state``: small per-source facts worth keeping (e.g. the site IDs in use).
     * ``notices.needs_recheck``: fetch again next run (an attachment was unavailable).
     """
-    runs = db["runs"]
+    runs = db.table("runs")
     runs.add_column("listed", int)
     runs.add_column("accounted", int)
     runs.add_column("unaccounted", str)
     db.execute("UPDATE runs SET outcome = 'failed' WHERE outcome = 'error'")
-    db["listing_sections"].create(
+    db.table("listing_sections").create(
         {"source": str, "section": str, "established_at": str, "established_run_id": int},
         pk=("source", "section"),
         foreign_keys=[("source", "sources", "name")],
     )
-    db["listing_entries"].create(
+    db.table("listing_entries").create(
         {
             "source": str,
             "url": str,
@@ -345,12 +345,12 @@ def m006_accounting(db: Database) -> None:
         pk=("source", "url"),
         foreign_keys=[("source", "sources", "name")],
     )
-    db["source_state"].create(
+    db.table("source_state").create(
         {"source": str, "key": str, "value": str, "updated_at": str},
         pk=("source", "key"),
         foreign_keys=[("source", "sources", "name")],
     )
-    db["notices"].add_column("needs_recheck", int, not_null_default=0)
+    db.table("notices").add_column("needs_recheck", int, not_null_default=0)
 
 
 @migrations()
@@ -358,8 +358,8 @@ def m007_notice_section(db: Database) -> None:
     """``notices.section``: the listing section a notice was last listed in (for withdrawal
     checks: a notice missing from the part of its section a crawl read is checked at once).
     Notice status gains ``delisted`` (still served, no longer listed)."""
-    db["notices"].add_column("section", str)
-    db["notices"].create_index(["source", "last_checked_at"])
+    db.table("notices").add_column("section", str)
+    db.table("notices").create_index(["source", "last_checked_at"])
 
 
 @migrations()

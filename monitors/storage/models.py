@@ -7,12 +7,16 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from monitors.text.diff import TextDiff
+
 #: ``ok``: every listing page read and every listed entry accounted for; ``partial``: the
 #: listings were read but some entries or pages could not be handled (or a cap was hit);
 #: ``failed``: the source could not be read (layout change, listing failure, store error,
 #: unexpected exception, outage); ``blocked``: the site refused us; ``aborted``: stopped.
 RUN_OUTCOMES = ("running", "ok", "partial", "failed", "blocked", "aborted")
 CHANGE_KINDS = ("new", "modified", "removed", "restored", "delisted")
+#: The diff of identical texts (the body diff of a change that left the text alone).
+NO_TEXT_CHANGE = TextDiff(lines=())
 
 
 @dataclass(frozen=True)
@@ -126,8 +130,191 @@ class Version:
 
 
 @dataclass(frozen=True)
+class ListedAttachment:
+    """An attachment a modification added or removed, as stored: its canonical line
+    (``name<TAB>url<TAB>sha256``, see :meth:`Attachment.canonical`; rows written before files
+    were hashed have no third field). The line is kept whole, so it is stored back unchanged."""
+
+    line: str
+
+    @classmethod
+    def of(cls, attachment: Attachment) -> ListedAttachment:
+        """The stored line of ``attachment``."""
+        return cls(attachment.canonical())
+
+    @property
+    def name(self) -> str:
+        """The attachment's name as shown on the page."""
+        return self.line.split("\t")[0]
+
+    @property
+    def url(self) -> str:
+        """The attachment's absolute URL."""
+        parts = self.line.split("\t")
+        return parts[1] if len(parts) > 1 else ""
+
+
+@dataclass(frozen=True)
+class AttachmentChange:
+    """An attachment kept at the same URL whose name, content hash or size changed.
+
+    ``old_sha256`` is None when the file could not be downloaded before (it has now
+    arrived: there is no earlier text to compare). ``text`` is the diff of the extracted
+    texts, None when neither file had text or one of them was not stored.
+    """
+
+    url: str
+    old_name: str
+    new_name: str
+    old_sha256: str | None
+    new_sha256: str | None
+    old_size: int | None
+    new_size: int | None
+    text: TextDiff | None = None
+
+
+@dataclass(frozen=True)
+class AttachmentsDiff:
+    """What a modification did to the attachment list.
+
+    ``compared`` is False only in rows written before attachment contents were compared:
+    their stored JSON has no ``changed`` list (``changed`` is then empty), and it is kept so
+    that such a row serialises back byte for byte.
+    """
+
+    added: tuple[ListedAttachment, ...] = ()
+    removed: tuple[ListedAttachment, ...] = ()
+    changed: tuple[AttachmentChange, ...] = ()
+    compared: bool = True
+
+    @property
+    def is_empty(self) -> bool:
+        """True when no attachment was added, removed or changed."""
+        return not (self.added or self.removed or self.changed)
+
+
+@dataclass(frozen=True)
+class ChangeDiff:
+    """What a change changed, as stored in ``changes.diff`` (parsed once, when read).
+
+    Two forms:
+
+    * a removal: ``http_status`` is the answer (404/410) of the notice's detail page, every
+      other part is empty;
+    * a content diff (modified; restored with a content differing from the version it had):
+      ``title`` is the title diff (None when the normalised title did not change), ``body``
+      the text diff (empty when the text did not change), ``attachments`` the files added,
+      removed and changed.
+
+    New and delisted changes, and restorations of unchanged content, have no diff (None).
+    :meth:`to_json` and :meth:`from_json` are the only writer and reader of the stored JSON.
+    """
+
+    title: TextDiff | None = None
+    body: TextDiff = NO_TEXT_CHANGE
+    attachments: AttachmentsDiff = AttachmentsDiff()
+    http_status: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.http_status is not None and (
+            self.title is not None or self.body.lines or self.attachments != AttachmentsDiff()
+        ):
+            raise ValueError("a removal's diff holds only its HTTP status")
+
+    @classmethod
+    def removal(cls, http_status: int) -> ChangeDiff:
+        """The diff of a notice whose detail page answered ``http_status`` (404/410)."""
+        return cls(http_status=http_status)
+
+    def to_json(self) -> str:
+        """The stored form (byte for byte what every earlier version wrote)."""
+        if self.http_status is not None:
+            return json.dumps({"http_status": self.http_status})
+        attachments: dict[str, Any] = {
+            "added": [a.line for a in self.attachments.added],
+            "removed": [a.line for a in self.attachments.removed],
+        }
+        if self.attachments.compared:
+            attachments["changed"] = [
+                {
+                    "url": c.url,
+                    "name": [c.old_name, c.new_name],
+                    "sha256": [c.old_sha256, c.new_sha256],
+                    "size": [c.old_size, c.new_size],
+                    "text": _text_diff_object(c.text),
+                }
+                for c in self.attachments.changed
+            ]
+        payload = {
+            "title": _text_diff_object(self.title),
+            "body": _text_diff_object(self.body),
+            "attachments": attachments,
+        }
+        return json.dumps(payload, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, data: str) -> ChangeDiff:
+        """Inverse of :meth:`to_json` (also reads rows of earlier versions); raises
+        ``ValueError`` on malformed input."""
+        try:
+            payload = json.loads(data)
+            if "http_status" in payload:
+                status = payload["http_status"]
+                if not isinstance(status, int):
+                    raise TypeError(f"HTTP status {status!r}")
+                return cls.removal(status)
+            body = _text_diff_from_object(payload["body"])
+            if body is None:
+                raise TypeError("no body diff")
+            files = payload["attachments"]
+            changed = files.get("changed")
+            attachments = AttachmentsDiff(
+                added=tuple(ListedAttachment(_str(line)) for line in files["added"]),
+                removed=tuple(ListedAttachment(_str(line)) for line in files["removed"]),
+                changed=tuple(_attachment_change(c) for c in changed or ()),
+                compared=changed is not None,
+            )
+            return cls(_text_diff_from_object(payload["title"]), body, attachments)
+        except (KeyError, TypeError, AttributeError, IndexError) as exc:
+            raise ValueError(f"malformed change diff JSON: {exc!r}") from exc
+
+
+def _text_diff_object(diff: TextDiff | None) -> dict[str, Any] | None:
+    """A text diff as the JSON object embedded in a stored change diff."""
+    return json.loads(diff.to_json()) if diff is not None else None
+
+
+def _text_diff_from_object(obj: Any) -> TextDiff | None:
+    """Inverse of :func:`_text_diff_object`."""
+    return TextDiff.from_json(json.dumps(obj, ensure_ascii=False)) if obj is not None else None
+
+
+def _attachment_change(obj: dict[str, Any]) -> AttachmentChange:
+    old_name, new_name = obj["name"]
+    old_sha256, new_sha256 = obj["sha256"]
+    old_size, new_size = obj["size"]
+    return AttachmentChange(
+        url=_str(obj["url"]),
+        old_name=old_name,
+        new_name=new_name,
+        old_sha256=old_sha256,
+        new_sha256=new_sha256,
+        old_size=old_size,
+        new_size=new_size,
+        text=_text_diff_from_object(obj["text"]),
+    )
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
 class Change:
-    """A detected change: a new, modified or removed notice."""
+    """A detected change: a new, modified, removed, restored or delisted notice, with its
+    parsed diff (None for new and delisted notices and for unchanged restorations)."""
 
     id: int
     notice_id: int
@@ -139,7 +326,7 @@ class Change:
     detected_at: str
     version_id: int | None
     previous_version_id: int | None
-    diff: str | None
+    diff: ChangeDiff | None
     document_id: int | None = None
 
     def as_json_dict(self) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -22,6 +22,7 @@ from monitors.storage.migrations import migrations
 from monitors.storage.models import (
     Attachment,
     Change,
+    ChangeDiff,
     FetchedFile,
     FetchedNotice,
     KnownNotice,
@@ -35,6 +36,26 @@ from monitors.storage.models import (
 def utcnow() -> str:
     """Current time as an ISO 8601 UTC string with seconds precision."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+@contextmanager
+def immediate(db: Database) -> Iterator[None]:
+    """One transaction holding the write lock from its start: ``BEGIN IMMEDIATE``, committed
+    at the end, rolled back on any exception (the one helper of the store and migrations).
+
+    ``BEGIN IMMEDIATE`` waits (up to the busy timeout) for another process's write to finish.
+    A deferred ``BEGIN`` would read first and then fail at once with "database is locked"
+    when it upgrades to a write after another connection committed.
+    """
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        raise
+    conn.commit()
 
 
 class Store:
@@ -73,27 +94,17 @@ class Store:
     def atomic(self) -> Iterator[None]:
         """Run the enclosed writes in one transaction that holds the write lock from its start.
 
-        SQLite errors (a full disk, a read-only file) become :class:`StoreError`.
-
-        ``BEGIN IMMEDIATE`` waits (up to the busy timeout) for another process's write to
-        finish. A deferred ``BEGIN`` would read first and then fail at once with "database
-        is locked" when it upgrades to a write after another connection committed. Nested
-        blocks become savepoints.
+        SQLite errors (a full disk, a read-only file) become :class:`StoreError`. The
+        transaction is :func:`immediate` (``BEGIN IMMEDIATE``); nested blocks become
+        savepoints.
         """
-        conn = self.db.conn
-        if conn.in_transaction:
+        if self.db.conn.in_transaction:
             with self.db.atomic():
                 yield
             return
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(self.db):
                 yield
-            except BaseException:
-                if conn.in_transaction:
-                    conn.rollback()
-                raise
-            conn.commit()
         except sqlite3.Error as exc:  # locked past the busy timeout, disk full, read-only…
             raise StoreError(f"write to {self.path or 'the store'} failed: {exc}") from exc
 
@@ -104,7 +115,7 @@ class Store:
         existing = self._one("SELECT created_at FROM sources WHERE name = ?", [name])
         created = existing["created_at"] if existing else utcnow()
         with self.atomic():
-            self.db["sources"].upsert(
+            self.db.table("sources").upsert(
                 {"name": name, "title": title, "spider": spider, "created_at": created},
                 pk="name",
             )
@@ -117,7 +128,7 @@ class Store:
                 "VALUES (?, ?, ?, ?, 'running')",
                 [source, batch, utcnow(), int(baseline)],
             )
-        return int(cursor.lastrowid)
+        return _inserted_id(cursor.lastrowid, "a run")
 
     def finish_run(self, run_id: int, outcome: str, stats: RunStats, message: str | None) -> None:
         """Record the end of a crawl with its counters and outcome."""
@@ -313,7 +324,7 @@ class Store:
         section: str | None = None,
     ) -> int:
         """Store a notice (one URL) seen for the first time; return its id."""
-        table = self.db["notices"].insert(
+        table = self.db.table("notices").insert(
             {
                 "source": fetched.source,
                 "url": fetched.url,
@@ -324,7 +335,7 @@ class Store:
                 **_notice_fields(fetched, now),
             }
         )
-        return int(table.last_pk)
+        return _inserted_id(table.last_pk, "a notice")
 
     def ensure_document(
         self, identity: str | None, fetched: FetchedNotice, now: str
@@ -351,7 +362,7 @@ class Store:
             ],
         )
         if cursor.rowcount == 1:
-            return int(cursor.lastrowid), True
+            return _inserted_id(cursor.lastrowid, "a document"), True
         row = self._one("SELECT id FROM documents WHERE doc_key = ?", [identity])
         if row is None:
             raise StoreError(f"document {identity!r} vanished while being created")
@@ -450,7 +461,7 @@ class Store:
         now: str,
     ) -> int:
         """Store a new distinct content of a notice; return the version id."""
-        table = self.db["versions"].insert(
+        table = self.db.table("versions").insert(
             {
                 "notice_id": notice_id,
                 "run_id": run_id,
@@ -466,7 +477,7 @@ class Store:
                 "fetched_at": now,
             }
         )
-        return int(table.last_pk)
+        return _inserted_id(table.last_pk, "a version")
 
     def get_version(self, version_id: int) -> Version | None:
         """Load one version (without its raw HTML)."""
@@ -529,7 +540,7 @@ class Store:
 
     def insert_change(self, **fields: Any) -> int:
         """Record a detected change; return its id."""
-        return int(self.db["changes"].insert(fields).last_pk)
+        return _inserted_id(self.db.table("changes").insert(fields).last_pk, "a change")
 
     def get_change(self, change_id: int) -> Change | None:
         """Load one change."""
@@ -561,6 +572,94 @@ class Store:
         rows = self._all("SELECT * FROM changes WHERE notice_id = ? ORDER BY id", [notice_id])
         return [_change(r) for r in rows]
 
+    # -- source health (monitors.ops.health) ------------------------------------------
+
+    def has_unevaluated_runs(self, source: str) -> bool:
+        """Has ``source`` finished runs after the last one its health evaluation saw?"""
+        row = self._one(
+            "SELECT coalesce(max(r.id), 0) AS newest, "
+            "coalesce((SELECT last_run_id FROM source_health WHERE source = ?), 0) AS seen "
+            "FROM runs r WHERE r.source = ? AND r.outcome != 'running'",
+            [source, source],
+        )
+        return row is not None and row["newest"] > row["seen"]
+
+    def last_ok_run(self, source: str) -> Run | None:
+        """The latest run of ``source`` whose outcome is ``ok``."""
+        row = self._one(
+            "SELECT * FROM runs WHERE source = ? AND outcome = 'ok' ORDER BY id DESC LIMIT 1",
+            [source],
+        )
+        return _run(row) if row else None
+
+    def finished_runs_after(self, source: str, run_id: int) -> list[Run]:
+        """Runs of ``source`` after ``run_id`` in order, up to the first one still running."""
+        rows = self._all(
+            "SELECT * FROM runs WHERE source = ? AND id > ? ORDER BY id", [source, run_id]
+        )
+        runs: list[Run] = []
+        for row in rows:
+            if row["outcome"] == "running":
+                break
+            runs.append(_run(row))
+        return runs
+
+    def runs_between(self, source: str, first: int, last: int, limit: int) -> list[Run]:
+        """Up to ``limit`` runs of ``source`` with ids in [first, last], newest first."""
+        rows = self._all(
+            "SELECT * FROM runs WHERE source = ? AND id >= ? AND id <= ? ORDER BY id DESC LIMIT ?",
+            [source, first, last, limit],
+        )
+        return [_run(r) for r in rows]
+
+    def failure_streak(self, source: str, failed: Sequence[str]) -> dict[str, Any]:
+        """Runs with a ``failed`` outcome since the last ok one: count (n), first id
+        (first_id), first start (since) and the latest failed run's message (message)."""
+        outcome_in = f"outcome IN ({', '.join('?' for _ in failed)})"
+        row = self._one(
+            f"SELECT count(*) AS n, min(id) AS first_id, min(started_at) AS since, "
+            f"(SELECT message FROM runs WHERE source = ? AND {outcome_in} ORDER BY id DESC "
+            f"LIMIT 1) AS message FROM runs WHERE source = ? AND {outcome_in} AND id > "
+            "coalesce((SELECT max(id) FROM runs WHERE source = ? AND outcome = 'ok'), 0)",
+            [source, *failed, source, *failed, source],
+        )
+        return row or {"n": 0, "first_id": None, "since": None, "message": None}
+
+    def last_change_at(self, source: str) -> str | None:
+        """When a change of one of ``source``'s notices was last detected."""
+        row = self._one("SELECT max(detected_at) AS at FROM changes WHERE source = ?", [source])
+        return row["at"] if row else None
+
+    def source_health(self, source: str) -> dict[str, Any] | None:
+        """The ``source_health`` row of ``source`` (its health state), if evaluated yet."""
+        return self._one("SELECT * FROM source_health WHERE source = ?", [source])
+
+    def save_source_health(self, values: dict[str, Any]) -> None:
+        """Write a source's whole ``source_health`` row (``values`` names its columns)."""
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        with self.atomic():
+            self.db.execute(
+                f"INSERT OR REPLACE INTO source_health ({columns}) VALUES ({marks})",
+                list(values.values()),
+            )
+
+    # -- retention ----------------------------------------------------------------------
+
+    def prune_raw_html(self, cutoff: str, empty: bytes, batch: int) -> int:
+        """Replace the raw HTML of up to ``batch`` versions fetched before ``cutoff`` by
+        ``empty``, except each notice's current version and pages already pruned; one
+        short transaction. Returns how many versions were pruned."""
+        with self.atomic():
+            cursor = self.db.execute(
+                "UPDATE versions SET raw_html = :empty WHERE id IN (SELECT id FROM versions "
+                "WHERE fetched_at < :cutoff AND length(raw_html) > :empty_length "
+                "AND id NOT IN (SELECT current_version_id FROM notices "
+                "WHERE current_version_id IS NOT NULL) LIMIT :batch)",
+                {"empty": empty, "empty_length": len(empty), "cutoff": cutoff, "batch": batch},
+            )
+        return cursor.rowcount
+
     # -- helpers ------------------------------------------------------------------------
 
     def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
@@ -591,13 +690,15 @@ def _migrate(db: Database) -> None:
     """
     if not migrations.pending(db):
         return
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with immediate(db):
         migrations.apply(db)
-    except BaseException:
-        db.rollback()
-        raise
-    db.commit()
+
+
+def _inserted_id(value: Any, what: str) -> int:
+    """The id SQLite gave the row just inserted (``cursor.lastrowid``, ``table.last_pk``)."""
+    if value is None:
+        raise StoreError(f"inserting {what} returned no row id")
+    return int(value)
 
 
 def _notice_fields(fetched: FetchedNotice, now: str) -> dict[str, Any]:
@@ -663,7 +764,7 @@ def _change(row: dict[str, Any]) -> Change:
         detected_at=row["detected_at"],
         version_id=row["version_id"],
         previous_version_id=row["previous_version_id"],
-        diff=row["diff"],
+        diff=ChangeDiff.from_json(row["diff"]) if row["diff"] else None,
         document_id=row.get("document_id"),
     )
 

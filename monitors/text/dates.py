@@ -270,8 +270,10 @@ def parse_datetime_cst(text: str) -> datetime:
     match = _DATETIME_RE.search(unicodedata.normalize("NFKC", text))
     if match is None:
         raise DateParseError(f"no datetime found in {text!r}")
-    fields = [int(value) if value else 0 for value in match.group("y", "m", "d", "H", "M", "S")]
+    year, month, day, hour, minute, second = (
+        int(value) if value else 0 for value in match.group("y", "m", "d", "H", "M", "S")
+    )
     try:
-        return datetime(*fields, tzinfo=CST)
+        return datetime(year, month, day, hour, minute, second, tzinfo=CST)
     except ValueError as exc:
         raise DateParseError(f"invalid datetime in {text!r}") from exc
