@@ -54,6 +54,12 @@ def last_outcome(dw: Dualwatch) -> str | None:
         return run.outcome if run else None
 
 
+def finished_runs(dw: Dualwatch) -> int:
+    """How many crawls of mofcom have finished (any outcome)."""
+    with Store.open(dw.home / "dualwatch.db") as store:
+        return sum(1 for run in store.recent_runs("mofcom", limit=1000) if run.finished_at)
+
+
 def outbox(dw: Dualwatch) -> list[email.message.EmailMessage]:
     folder = dw.home / "outbox" / "new"
     return [
@@ -76,7 +82,9 @@ def test_kill_9_during_a_crawl_then_restart(dualwatch: Dualwatch) -> None:
         dualwatch.replica.set_fault(None, host=MOFCOM_HOST)
         daemon = start_daemon(dualwatch)
         wait_until(lambda: any("对日本出口管制" in m["Subject"] for m in outbox(dualwatch)), 60)
-        time.sleep(4)  # at least one more cycle: nothing may be sent again
+        # Two more finished crawls, each followed by a delivery pass: nothing may be sent again.
+        seen = finished_runs(dualwatch)
+        wait_until(lambda: finished_runs(dualwatch) >= seen + 2, 90)
         daemon.send_signal(signal.SIGTERM)
         assert daemon.wait(timeout=30) == 0
     finally:
