@@ -19,13 +19,16 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/python -m tests.replica.demo
 
-## Lint (ruff) and run the whole test suite (real HTTP to the replica, real Scrapy, SQLite),
-## four tests at a time: most of the time is spent waiting on crawl subprocesses.
+## Lint (ruff), check types (mypy), byte-compile once (the environment may forbid writing
+## bytecode, and each of the ~650 crawl and CLI subprocesses would compile everything again),
+## then run the whole suite (real HTTP to the replica, real Scrapy, SQLite, SMTP) four tests
+## at a time, idle workers stealing queued tests from busy ones.
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/pytest -n 4
+	$(BIN)/python -m compileall -q monitors crawler tests
+	$(BIN)/pytest -n 4 --dist worksteal
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

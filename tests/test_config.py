@@ -36,7 +36,7 @@ def test_environment_overrides_home_and_connect_to(monkeypatch: pytest.MonkeyPat
     config = load_config()
     assert config.home == tmp_path / "h"
     assert parse_connect_to(config.connect_to) == {"www.mofa.go.jp": "127.0.0.1:9"}
-    assert config.crawl.download_delay == 0.05  # from the replica config's [crawl]
+    assert config.crawl.download_delay == 0  # from the replica config's [crawl] (default 0.5)
     assert config.source("mofcom").option("page_id")  # inherited through `extends`
     explicit = load_config(home=tmp_path / "x", connect_to="")
     assert explicit.home == tmp_path / "x" and explicit.connect_to == ""

@@ -32,9 +32,10 @@ def test_stale_api_ids_are_rediscovered_from_the_column_page(dualwatch: Dualwatc
 
 
 def test_crawl_exceeding_its_timeout_is_stopped_and_recorded(dualwatch: Dualwatch) -> None:
-    # The slow fault holds every answer 5 s (robots.txt, then the listing: 10 s at least); a
-    # 7 s timeout leaves Scrapy time to start on a busy machine and still stops the crawl.
-    dualwatch.override(crawl={"crawl_timeout": 7, "download_timeout": 30})
+    # The slow fault holds every answer 5 s (robots.txt, the column page, the listing API,
+    # the detail pages: 20 s at least); a 12 s timeout leaves Scrapy time to start on a
+    # busy machine and still stops the crawl.
+    dualwatch.override(crawl={"crawl_timeout": 12, "download_timeout": 30})
     dualwatch.replica.set_fault("slow", host=MOFCOM_HOST)
     result = dualwatch.run("crawl", "mofcom", check=1)
     assert "mofcom  aborted" in result.stdout
