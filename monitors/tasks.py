@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from monitors.core.config import Config, SourceConfig
-from monitors.core.errors import ConfigError, StoreError
+from monitors.core.errors import ConfigError, NotFoundError, StoreError
 from monitors.ops.locks import delivery_lock, source_locks
 from monitors.ops.runner import ProcessResult, run_crawl_process
 from monitors.storage.ledger import Ledger
@@ -145,15 +145,23 @@ def _digest_targets(
 
 
 def render_digests(
-    store: Store, config: Config, name: str | None = None, period: str | None = None
+    store: Store,
+    config: Config,
+    name: str | None = None,
+    period: str | None = None,
+    *,
+    current: bool = False,
+    now: datetime | None = None,
 ) -> list[tuple[Subscription, RenderedMessage]]:
-    """The due digest of each chosen subscription, rendered but not recorded or sent."""
-    from monitors.changes.digest import digest_view, due_period
+    """The due digest of each chosen subscription (or, with ``current``, the digest of the
+    period still running), rendered but not recorded or sent."""
+    from monitors.changes.digest import current_period, digest_view, due_period
     from monitors.mail.emailrender import render_digest
 
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
+    pick = current_period if current else due_period
     return [
-        (s, render_digest(digest_view(store, config, s, due_period(s, kind, now))))
+        (s, render_digest(digest_view(store, config, s, pick(s, kind, now))))
         for s, kind in _digest_targets(config, name, period)
     ]
 
@@ -210,7 +218,7 @@ def rule_input(store: Store, target: str) -> tuple[str, str, str | None, str | N
         return first.strip(), rest, None, None
     notice = store.find_notice(target)
     if notice is None or notice.current_version_id is None:
-        raise ConfigError(f"{target!r} is neither a file nor a stored notice (id or URL)")
+        raise NotFoundError(f"{target!r} is neither a file nor a stored notice (id or URL)")
     version = store.get_version(notice.current_version_id)
     if version is None:
         raise StoreError(

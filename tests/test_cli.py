@@ -39,9 +39,11 @@ def test_changes_json_show_diff_and_sources(dualwatch: Dualwatch) -> None:
     assert "mofcom" in sources and "mofa-ja" in sources and "ok" in sources
 
 
-def test_missing_things_exit_1_with_a_message(dualwatch: Dualwatch) -> None:
-    assert "no notice" in dualwatch.run("show", "999", check=1).stderr
-    assert "no change" in dualwatch.run("diff", "999", check=1).stderr
+def test_missing_things_exit_1_with_one_line(dualwatch: Dualwatch) -> None:
+    """The subprocess view of it (tests/test_cli_exit_codes.py covers every command)."""
+    assert dualwatch.run("show", "999", check=1).stderr == "dualwatch: no notice 999\n"
+    assert dualwatch.run("diff", "999", check=1).stderr == "dualwatch: no change 999\n"
+    assert dualwatch.run("runs", "--run", "999", check=1).stderr == "dualwatch: no run 999\n"
 
 
 def test_configuration_errors_exit_2(tmp_path: Path, dualwatch: Dualwatch) -> None:
@@ -69,6 +71,20 @@ def test_readme_documents_every_command() -> None:
         assert f"dualwatch {name}" in readme, f"README does not document `dualwatch {name}`"
     for text in ("make demo", "make test", "DUALWATCH_CONNECT_TO", "DUALWATCH_HOME"):
         assert text in readme
+
+
+def test_readme_and_cli_docstring_give_the_same_exit_codes() -> None:
+    import monitors.cli.commands as commands
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| status | meaning |") :].split("\n\n", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "|---" not in line]
+    assert [row.split("|")[1].strip() for row in rows[1:]] == ["0", "1", "2"]
+    for text in ("dualwatch: no change 999", "did you mean", "configuration error"):
+        assert text in table
+    doc = commands.__doc__ or ""
+    for text in ("- 0: success", "- 1:", "dualwatch: no change 999", "- 2: usage error"):
+        assert text in doc
 
 
 def test_ci_runs_the_readme_test_command() -> None:
@@ -110,7 +126,7 @@ def test_rules_test_on_a_file_and_a_stored_notice(dualwatch: Dualwatch, tmp_path
     assert "rare-earths" in stored
     assert (
         "neither a file nor a stored notice"
-        in dualwatch.run("rules", "test", "nope", check=2).stderr
+        in dualwatch.run("rules", "test", "nope", check=1).stderr
     )
 
 

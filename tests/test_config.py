@@ -60,7 +60,10 @@ def test_connect_to_parses_several_hosts_case_insensitively() -> None:
     [
         ({"crawl": {"download_delays": 1}}, "unknown key"),
         ({"sources.mofcom": {"spider": "nope"}}, "unknown spider"),
-        ({"sources.extra": {"spider": "mofcom", "listing_url": "u"}}, "missing 'hosts'"),
+        (
+            {"sources.extra": {"spider": "mofcom", "listing_url": "u"}},
+            r"sources\.extra\.hosts: missing",
+        ),
     ],
 )
 def test_invalid_config_names_the_problem(tmp_path: Path, tables: dict, message: str) -> None:

@@ -8,6 +8,8 @@ holds the subject line, a blank line and the text part; each ``.html`` golden th
 from __future__ import annotations
 
 import difflib
+import email
+import email.policy
 import hashlib
 import os
 import re
@@ -29,6 +31,7 @@ from monitors.mail.emailrender import (
     ALERT_DIFF_MAX_LINES,
     DIGEST_MAX_ITEMS,
     RenderedMessage,
+    clip_chars,
     email_environment,
     period_label,
     render_alert,
@@ -45,7 +48,9 @@ from monitors.mail.emailviews import (
     SourceHealthView,
 )
 from monitors.mail.htmldiff import DEL_STYLE, INS_STYLE, MARK_STYLE, diff_table, highlight
+from monitors.mail.messages import build_email
 from monitors.mail.render import environment
+from monitors.mail.safetext import is_invisible
 from monitors.rules.load import load_rules
 from monitors.storage.ledger import Ledger
 from monitors.storage.models import Attachment, FetchedFile, FetchedNotice
@@ -872,6 +877,81 @@ def test_safe_url(url: str, expected: str | None) -> None:
 )
 def test_alert_subject(fields: dict, subject: str) -> None:
     assert render_alert(alert(**fields)).subject == subject
+
+
+# ---- invisible control and format characters ---------------------------------------------
+
+SPOOF_TITLE = (
+    "\ufeff商务部公告\u200b2026年第1号\u202e告公的制管口出\u202c\u2066关于两用物项\u2069"
+    "\r\nBcc: victim@example.com\r\n\r\n\u2028body\x00\x85"
+)
+
+
+def invisible(text: str) -> list[str]:
+    """The invisible control and format characters in ``text`` (tab and newline are fine)."""
+    return [f"U+{ord(char):04X}" for char in text if is_invisible(char)]
+
+
+def test_invisible_characters_reach_no_header_and_no_body() -> None:
+    view = alert(
+        title=SPOOF_TITLE,
+        source_title="MOFCOM\u200f 政策发布",
+        excerpt="第一段\u202e落\u200b。\r\n第二段",
+        matches=(MatchView("dual-use", "Dual\u2066-use", "两用物项", "两用\u200b物项", "title"),),
+        body_diff=diff_texts("旧", "新\u202e"),
+    )
+    rendered = render_alert(view)
+    message = build_email(
+        rendered, sender="dw@example.org", recipient="a@example.org", message_id="<m@x>"
+    )
+    raw = message.as_bytes()
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    subject = parsed["Subject"]
+    assert subject == (
+        "[dualwatch][dual-use] New: 商务部公告2026年第1号告公的制管口出关于两用物项 "
+        "Bcc: victim@example.com body"
+    )
+    assert parsed["Bcc"] is None and parsed.get_all("To") == ["a@example.org"]
+    header_block = raw.split(b"\n\n", 1)[0].decode("ascii")  # encoded words: all ASCII
+    assert not [line for line in header_block.splitlines() if line.lower().startswith("bcc")]
+    for name, value in parsed.items():
+        assert not invisible(str(value)), name
+        assert "\r" not in str(value) and "\n" not in str(value), name
+    text = parsed.get_body(("plain",)).get_content()
+    html = parsed.get_body(("html",)).get_content()
+    for part in (rendered.text, rendered.html, text, html):
+        assert not invisible(part), invisible(part)
+        assert "\u2028" not in part and "\u2029" not in part
+    assert "第一段落。\n第二段" in rendered.text  # the excerpt keeps its lines
+    assert "\nBcc: victim@example.com" not in rendered.text  # the title stays one line
+    assert mark("两用物项") in rendered.html  # highlighted across the removed U+200B
+
+
+def test_clean_cjk_titles_are_left_exactly_as_they_are() -> None:
+    titles = (
+        NO1_TITLE,
+        "中国による日本向け両用品目の輸出管理措置について",
+        "輸出令別表\u3000第3の2",
+    )
+    for title in titles:
+        rendered = render_alert(alert(title=title, language="ja"))
+        assert rendered.subject == f"[dualwatch] New: {title}"
+        assert f"\n{title}\n" in rendered.text and f">{title}</a>" in rendered.html
+        message = build_email(
+            rendered, sender="dw@example.org", recipient="a@example.org", message_id="<m@x>"
+        )
+        parsed = email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
+        assert parsed["Subject"] == rendered.subject
+
+
+def test_a_long_source_message_is_cut_with_a_count() -> None:
+    message = "KeyError: 'title'\n" + "x" * 1282
+    failing = (SourceHealthView("meti", "METI", "failed", "2026-01-08 03:00", message),)
+    rendered = render_digest(digest((), failing))
+    assert "KeyError: 'title' xxx" in rendered.text  # on one line
+    assert "x… (1,000 more characters)\n" in rendered.text
+    assert "x… (1,000 more characters)</span>" in rendered.html
+    assert clip_chars("短い", 300) == "短い"
 
 
 def test_long_title_gives_a_bounded_single_line_subject() -> None:

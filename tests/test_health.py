@@ -425,7 +425,8 @@ def test_a_first_evaluation_ignores_history_and_waits_for_running_runs(scratch) 
     assert (event.kind, event.run_id) == ("failing", running)
     assert health.update(store, config, now=FIXED) == []
     [row] = health_rows(store, pending_only=True)
-    assert row.message_id == f"<dualwatch.health-{row.id}.failing@dualwatch.local>"
+    installation = store.installation_id()
+    assert row.message_id == f"<dualwatch.health-{row.id}.failing.{installation}@dualwatch.local>"
 
 
 def test_health_email_escapes_a_hostile_run_message(scratch) -> None:

@@ -47,10 +47,27 @@ def test_no_spider_imports_another_spider(path: Path) -> None:
     assert imported_modules(path) & spiders == set()
 
 
+#: The one crawler module monitors/ may read: the generic spider's option schema, which
+#: configuration checks use to validate a config-only source (no Scrapy behind it).
+CONFIG_SCHEMA = "crawler.generic_options"
+
+
 def test_monitors_is_free_of_scrapy_and_the_crawler() -> None:
     for path in MONITORS.rglob("*.py"):
-        roots = {name.split(".")[0] for name in imported_modules(path)}
+        names = {n for n in imported_modules(path) if not n.startswith(CONFIG_SCHEMA)}
+        roots = {name.split(".")[0] for name in names}
         assert roots.isdisjoint({"scrapy", "twisted", "crawler"}), path
+
+
+def test_the_config_schema_monitors_reads_imports_no_scrapy() -> None:
+    schema = ROOT / "crawler" / "generic_options.py"
+    for name in imported_modules(schema):
+        assert name.split(".")[0] not in {"scrapy", "twisted"}, name
+        if name.startswith("crawler.") and name != CONFIG_SCHEMA:
+            module = ROOT / (name.replace(".", "/") + ".py")
+            if module.exists():
+                roots = {n.split(".")[0] for n in imported_modules(module)}
+                assert roots.isdisjoint({"scrapy", "twisted"}), module
 
 
 #: The modules that hold SQL: the store, the delivery ledger and the schema migrations.

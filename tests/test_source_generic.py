@@ -732,6 +732,6 @@ def test_bad_option_stops_the_crawl_and_names_the_key(tmp_path: Path, replica: R
     extra = '[sources.mofa-oshirase.listing]\nitem = "li"\n'
     dw = generic_dualwatch(tmp_path, replica, extra)
     result = dw.run("crawl", "mofa-oshirase", check=2)
-    assert "[sources.mofa-oshirase] listing.item: unknown option" in result.stderr
+    assert "sources.mofa-oshirase.listing.item: unknown option" in result.stderr
     assert "configuration error" in result.stderr
     assert all("oshirase" not in path for _m, _h, path, _s in replica.requests())

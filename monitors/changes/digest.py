@@ -50,14 +50,30 @@ def due_period(subscription: Subscription, kind: str, now: datetime) -> Period:
     midnight = datetime.combine(local.date(), time(0), tzinfo=subscription.zone)
     if kind == "daily":
         end = midnight if local.hour >= subscription.digest_hour else midnight - timedelta(days=1)
-        start = end - timedelta(days=1)
-        return Period(kind, start, end, f"{start:%Y-%m-%d}")
+        return period_between(kind, end - timedelta(days=1), end)
     weekday = WEEKDAYS.index(subscription.weekly_day)
     end = midnight - timedelta(days=(local.weekday() - weekday) % 7)
     if end == midnight and local.hour < subscription.digest_hour:
         end -= timedelta(days=7)
-    start = end - timedelta(days=7)
-    return Period(kind, start, end, f"{start:%Y-%m-%d} – {end - timedelta(days=1):%Y-%m-%d}")
+    return period_between(kind, end - timedelta(days=7), end)
+
+
+def current_period(subscription: Subscription, kind: str, now: datetime) -> Period:
+    """The period of ``kind`` that contains ``now``: still running, its digest not yet due."""
+    local = now.astimezone(subscription.zone)
+    start = datetime.combine(local.date(), time(0), tzinfo=subscription.zone)
+    if kind == "daily":
+        return period_between(kind, start, start + timedelta(days=1))
+    start -= timedelta(days=(local.weekday() - WEEKDAYS.index(subscription.weekly_day)) % 7)
+    return period_between(kind, start, start + timedelta(days=7))
+
+
+def period_between(kind: str, start: datetime, end: datetime) -> Period:
+    """The period [start, end), labelled by its local dates (the zone of ``start``)."""
+    if kind == "daily":
+        return Period(kind, start, end, f"{start:%Y-%m-%d}")
+    last = (end.astimezone(start.tzinfo) - timedelta(days=1)).date()
+    return Period(kind, start, end, f"{start:%Y-%m-%d} – {last:%Y-%m-%d}")
 
 
 def digest_view(

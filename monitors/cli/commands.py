@@ -1,14 +1,22 @@
 """The `dualwatch` command line: a thin layer over monitors.tasks and monitors.storage.store.
 
-Exit codes: 0 success, 1 a source failed (or the data asked for does not exist), 2 usage or
-configuration error.
+Exit codes (the same for every command; README "The CLI" has the table):
+
+- 0: success.
+- 1: a source failed (crawl), a delivery is still retrying or failed (send), or the thing
+  asked for does not exist (a notice id/URL, change id, run id or `rules test` target); not
+  found prints one line on stderr, ``dualwatch: no change 999``.
+- 2: usage error (unknown option, bad option value, unknown source or subscription name,
+  with a suggestion) or configuration error.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import sys
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from monitors.core.config import load_config
-from monitors.core.errors import ConfigError, DualwatchError
+from monitors.core.errors import ConfigError, DualwatchError, NotFoundError
 from monitors.core.logsetup import configure_logging
 from monitors.core.version import VERSION
 
@@ -25,8 +33,7 @@ from monitors.core.version import VERSION
 # (measured with bench/startup_bench.py).
 if TYPE_CHECKING:
     from monitors.changes.alerts import SendReport
-    from monitors.core.config import Config
-    from monitors.storage.ledger import Delivery
+    from monitors.core.config import Config, ConfigReport
     from monitors.storage.store import Store
 
 RELATIVE = re.compile(r"^(\d+)([hdw])$")
@@ -48,6 +55,13 @@ class Context:
             self._config = load_config(config, home=home, connect_to=connect_to)
         return self._config
 
+    def inspect(self) -> ConfigReport:
+        """Read and check the configuration, collecting every problem (`config check`)."""
+        from monitors.core.config import inspect_config
+
+        config, home, connect_to = self._args
+        return inspect_config(config, home=home, connect_to=connect_to)
+
     def store(self) -> Store:
         """Open the store of the configured data directory."""
         from monitors.storage.store import Store
@@ -56,6 +70,43 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context)
+
+
+def did_you_mean(name: str, known: Iterable[str], what: str) -> str:
+    """``unknown source 'mofcm' (did you mean 'mofcom'?)``, or the known names."""
+    names = list(known)
+    close = difflib.get_close_matches(name, names, n=1)
+    hint = f"did you mean {close[0]!r}?" if close else f"configured: {', '.join(names) or 'none'}"
+    return f"unknown {what} {name!r} ({hint})"
+
+
+class ConfiguredName(click.ParamType):
+    """A source or subscription name, checked against the configuration (a usage error,
+    exit 2, with a "did you mean" when it is not configured)."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.name = what
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        """The name itself, when it is configured."""
+        obj = ctx.find_object(Context) if ctx else None
+        if obj is None:
+            return str(value)
+        config = obj.config
+        known = (
+            list(config.sources)
+            if self.what == "source"
+            else [s.name for s in config.subscriptions]
+        )
+        if value not in known:
+            self.fail(did_you_mean(str(value), known, self.what), param, ctx)
+        return str(value)
+
+
+SOURCE = ConfiguredName("source")
+SUBSCRIPTION = ConfiguredName("subscription")
+POSITIVE = click.IntRange(min=1)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -78,7 +129,7 @@ def cli(
 
 
 @cli.command()
-@click.argument("sources", nargs=-1)
+@click.argument("sources", nargs=-1, type=SOURCE)
 @click.option("--full", is_flag=True, help="Re-check every listed notice, not only recent ones.")
 @click.option("--no-send", is_flag=True, help="Detect and store, but send no alerts.")
 @click.option(
@@ -113,8 +164,8 @@ def crawl(obj: Context, sources: tuple[str, ...], full: bool, no_send: bool, wai
 
 @cli.command()
 @click.option("--since", metavar="WHEN", help="ISO date/time, or relative: 24h, 7d, 2w.")
-@click.option("--source", metavar="NAME", help="Only this source.")
-@click.option("--limit", type=int, metavar="N", help="Only the N most recent changes.")
+@click.option("--source", type=SOURCE, metavar="NAME", help="Only this source.")
+@click.option("--limit", type=POSITIVE, metavar="N", help="Only the N most recent changes.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @pass_context
 def changes(
@@ -147,7 +198,7 @@ def show(obj: Context, notice: str, text: bool) -> None:
     with obj.store() as store:
         found = store.find_notice(notice)
         if found is None:
-            raise click.ClickException(f"no notice {notice!r}")
+            raise NotFoundError(f"no notice {notice}")
         click.echo(notice_report(store, found, with_text=text))
 
 
@@ -161,7 +212,7 @@ def diff(obj: Context, change: int) -> None:
     with obj.store() as store:
         found = store.get_change(change)
     if found is None:
-        raise click.ClickException(f"no change {change}")
+        raise NotFoundError(f"no change {change}")
     click.echo(f"change {found.id}: {found.kind} {found.title}\n{found.url}\n")
     click.echo(format_change_diff(found.diff))
 
@@ -193,22 +244,20 @@ def sources(obj: Context) -> None:
 
 
 @cli.command()
-@click.argument("source", required=False)
+@click.argument("source", required=False, type=SOURCE)
 @click.option("--run", "run_id", type=int, metavar="ID", help="Show one run in full.")
-@click.option("--limit", type=int, default=20, show_default=True, help="How many runs.")
+@click.option("--limit", type=POSITIVE, default=20, show_default=True, help="How many runs.")
 @pass_context
 def runs(obj: Context, source: str | None, run_id: int | None, limit: int) -> None:
     """Recent crawl runs (of SOURCE), or one run in full with its errors and the entries
     it could not account for."""
     from monitors.cli.views import run_report, runs_table
 
-    if source is not None:
-        obj.config.source(source)
     with obj.store() as store:
         if run_id is not None:
             found = store.get_run(run_id)
             if found is None:
-                raise click.ClickException(f"no run {run_id}")
+                raise NotFoundError(f"no run {run_id}")
             click.echo(run_report(found))
             return
         recent = store.recent_runs(source, limit)
@@ -244,14 +293,15 @@ def status(obj: Context, as_json: bool) -> None:
 @click.option("--pending", is_flag=True, help="Only the messages still to deliver.")
 @pass_context
 def alerts(obj: Context, pending: bool) -> None:
-    """List immediate alerts, digests and health notices with their delivery status."""
-    from monitors.cli.views import table
+    """List immediate alerts, digests and health notices with their delivery status; times
+    and digest periods in the subscription's time zone (the local one for health notices)."""
+    from monitors.cli.views import ledger_table, local_zone
     from monitors.storage.ledger import TABLES, Ledger
 
     with obj.store() as store:
         ledger = Ledger(store)
-        rows = [_ledger_row(d) for t in TABLES for d in ledger.listing(t, pending_only=pending)]
-    click.echo(table(["id", "what", "recipient", "status", "tries", "next try", "error"], rows))
+        rows = [d for t in TABLES for d in ledger.listing(t, pending_only=pending)]
+    click.echo(ledger_table(rows, obj.config.subscriptions, local_zone()))
 
 
 @cli.command()
@@ -268,19 +318,31 @@ def send(obj: Context) -> None:
 
 @cli.command()
 @click.option("--period", type=click.Choice(["daily", "weekly"]), help="Default: per subscription.")
-@click.option("--subscription", "name", metavar="NAME", help="Only this subscription.")
+@click.option(
+    "--subscription", "name", type=SUBSCRIPTION, metavar="NAME", help="Only this subscription."
+)
 @click.option("--preview", type=click.Path(dir_okay=False), help="Write the HTML digest here.")
 @click.option("--send", "do_send", is_flag=True, help="Record and send the due digest(s).")
+@click.option("--current", is_flag=True, help="The period still running (not yet due).")
 @pass_context
 def digest(
-    obj: Context, period: str | None, name: str | None, preview: str | None, do_send: bool
+    obj: Context,
+    period: str | None,
+    name: str | None,
+    preview: str | None,
+    do_send: bool,
+    current: bool,
 ) -> None:
-    """Show (or --preview, or --send) the digest of the latest complete period."""
+    """Show (or --preview, or --send) the digest of the latest complete period; --current
+    shows the period still running."""
     from monitors import tasks
 
+    if current and do_send:
+        raise click.UsageError("--current previews the running period; it cannot be sent")
     with obj.store() as store:
         tasks.prepare_digests(store, obj.config)
-        for subscription, rendered in tasks.render_digests(store, obj.config, name, period):
+        rendered_digests = tasks.render_digests(store, obj.config, name, period, current=current)
+        for subscription, rendered in rendered_digests:
             if preview:
                 Path(preview).write_text(rendered.html, encoding="utf-8")
                 click.echo(f"{subscription.name}: HTML digest written to {preview}")
@@ -311,6 +373,29 @@ def rules_test(obj: Context, target: str) -> None:
     click.echo(explain(ruleset, title=title, text=text, source=source, doc_type=doc_type))
 
 
+@cli.group("config")
+def config_group() -> None:
+    """The configuration file (config/dualwatch.toml)."""
+
+
+@config_group.command("check")
+@click.option("--json", "as_json", is_flag=True, help="Print the configuration as JSON.")
+@pass_context
+def config_check(obj: Context, as_json: bool) -> None:
+    """Print the effective configuration (after `extends` and defaults, secrets redacted) and
+    every problem found; exit 2 when there is any."""
+    from monitors.core.config import format_effective
+
+    report = obj.inspect()
+    click.echo(f"# {report.path}")
+    click.echo(format_effective(report.effective, as_json=as_json))
+    for line in report.problems:
+        click.echo(f"configuration error: {line}", err=True)
+    count = len(report.problems)
+    click.echo(f"{count} problem(s) found" if count else "configuration OK", err=True)
+    sys.exit(2 if count else 0)
+
+
 def delivery_summary(report: SendReport, config: Config) -> str:
     """One line about a delivery pass, naming where messages went."""
     where = (
@@ -324,26 +409,6 @@ def delivery_summary(report: SendReport, config: Config) -> str:
     if report.failed:
         line += f"; {report.failed} FAILED permanently (see `dualwatch alerts`)"
     return line
-
-
-def _ledger_row(delivery: Delivery) -> list[str]:
-    from monitors.cli.views import shorten
-
-    if delivery.table == "alerts":
-        what = f"change {delivery.change_id}"
-    elif delivery.table == "digests":
-        what = f"{delivery.period} digest {(delivery.period_start or '-')[:10]}"
-    else:
-        what = f"health {delivery.kind} {delivery.source} run {delivery.run_id}"
-    return [
-        f"{delivery.table[0]}{delivery.id}",
-        what,
-        delivery.recipient or "-",
-        delivery.status,
-        str(delivery.attempts),
-        delivery.next_attempt_at or "-",
-        shorten(delivery.last_error or "", 50),
-    ]
 
 
 def parse_since(value: str | None) -> str | None:
@@ -381,8 +446,12 @@ def main(argv: list[str] | None = None) -> Any:
     except click.Abort:
         click.echo("aborted", err=True)
         sys.exit(1)
+    except NotFoundError as exc:
+        click.echo(f"dualwatch: {exc}", err=True)
+        sys.exit(1)
     except ConfigError as exc:
-        click.echo(f"configuration error: {exc}", err=True)
+        for line in str(exc).splitlines() or [""]:
+            click.echo(f"configuration error: {line}", err=True)
         sys.exit(2)
     except DualwatchError as exc:
         click.echo(f"error: {exc}", err=True)

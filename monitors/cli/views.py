@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from monitors.storage.models import Notice, Run, Version
 from monitors.storage.store import Store
+
+if TYPE_CHECKING:
+    from monitors.rules.subscriptions import Subscription
+    from monitors.storage.ledger import Delivery
+
+#: A time zone and the name it is labelled with ("Asia/Tokyo").
+Zone = tuple[tzinfo, str]
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
@@ -102,6 +111,69 @@ def run_report(run: Run) -> str:
         lines.append(f"entries without a clean outcome ({len(run.unaccounted)}):")
         lines += [f"  {u.get('outcome', '?')}: {u.get('url', '')}" for u in run.unaccounted]
     return "\n".join(lines)
+
+
+def local_zone() -> Zone:
+    """The zone to show times in when no subscription names one: ``$TZ`` or the system's
+    (``/etc/localtime``), by its IANA name when it has one."""
+    names = [os.environ["TZ"].lstrip(":")] if os.environ.get("TZ") else []
+    if not names and os.path.islink("/etc/localtime"):
+        names.append(os.path.realpath("/etc/localtime").partition("zoneinfo/")[2])
+    for name in filter(None, names):
+        try:
+            return ZoneInfo(name), name
+        except (ZoneInfoNotFoundError, ValueError):
+            break
+    here = datetime.now().astimezone().tzinfo or UTC
+    return here, here.tzname(None) or "local"
+
+
+def local_time(iso: str | None, zone: Zone) -> str:
+    """An ISO time as ``YYYY-MM-DD HH:MM (zone)``; "-" for None."""
+    if not iso:
+        return "-"
+    return f"{datetime.fromisoformat(iso).astimezone(zone[0]):%Y-%m-%d %H:%M} ({zone[1]})"
+
+
+def ledger_table(
+    deliveries: Sequence[Delivery], subscriptions: Sequence[Subscription], fallback: Zone
+) -> str:
+    """The delivery ledger (`dualwatch alerts`), times and digest periods in local time: a
+    subscription's own time zone for its rows, ``fallback`` for the others."""
+    zones: dict[str, Zone] = {s.name: (s.zone, s.timezone) for s in subscriptions}
+    rows = []
+    for delivery in deliveries:
+        zone = zones.get(delivery.subscription or "", fallback)
+        rows.append(
+            [
+                f"{delivery.table[0]}{delivery.id}",
+                _ledger_what(delivery, zone),
+                delivery.recipient or "-",
+                delivery.status,
+                str(delivery.attempts),
+                local_time(delivery.next_attempt_at, zone),
+                shorten(delivery.last_error or "", 50),
+            ]
+        )
+    return table(["id", "what", "recipient", "status", "tries", "next try", "error"], rows)
+
+
+def _ledger_what(delivery: Delivery, zone: Zone) -> str:
+    if delivery.table == "alerts":
+        return f"change {delivery.change_id}"
+    if delivery.table == "digests":
+        return f"{delivery.period} digest {_digest_label(delivery, zone)}"
+    return f"health {delivery.kind} {delivery.source} run {delivery.run_id}"
+
+
+def _digest_label(delivery: Delivery, zone: Zone) -> str:
+    from monitors.changes.digest import period_between
+
+    if not (delivery.period and delivery.period_start and delivery.period_end):
+        return "-"
+    start = datetime.fromisoformat(delivery.period_start).astimezone(zone[0])
+    end = datetime.fromisoformat(delivery.period_end).astimezone(zone[0])
+    return f"{period_between(delivery.period, start, end).label} ({zone[1]})"
 
 
 def notice_report(store: Store, notice: Notice, *, with_text: bool = True) -> str:

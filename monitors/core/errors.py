@@ -29,3 +29,7 @@ class DateParseError(ParseError, ValueError):
 
 class SourceBusyError(DualwatchError):
     """Another dualwatch process is crawling the same source right now."""
+
+
+class NotFoundError(DualwatchError):
+    """The notice, change, run or other stored thing asked for does not exist."""

@@ -26,7 +26,7 @@ from monitors.mail.alertview import alert_view
 from monitors.mail.emailrender import render_alert, render_digest, render_health
 from monitors.mail.healthview import view_of
 from monitors.mail.mailer import DeliveryResult, Transport, transport_for
-from monitors.mail.messages import build_email, thread_id
+from monitors.mail.messages import build_email
 from monitors.storage.ledger import ALERTS, DIGESTS, HEALTH, PENDING_STATUSES, Delivery, Ledger
 from monitors.storage.store import Store
 
@@ -105,7 +105,7 @@ def _deliver_health(
             why = "its failure alert was not delivered"
             ledger.mark(HEALTH, delivery.id, "skipped", last_error=why)
             continue
-        result = transport.send(_health_message(config, delivery, operator))
+        result = transport.send(_health_message(config, ledger, delivery, operator))
         report += record_attempt(
             ledger, delivery, result, config, transport.name, recipient=operator, now=now
         )
@@ -124,7 +124,7 @@ def _send_alert(
         sender=config.mail.sender,
         recipient=delivery.recipient,
         message_id=delivery.message_id,
-        thread=thread_id(config.mail.message_id_domain, change.document_id, change.notice_id),
+        parent=ledger.parent_of(delivery),
     )
     return transport.send(message)
 
@@ -152,14 +152,17 @@ def _send_digest(
     return transport.send(message)
 
 
-def _health_message(config: Config, delivery: Delivery, operator: str) -> EmailMessage:
-    """The health email; a later alert or the recovery answers the episode's first alert."""
+def _health_message(
+    config: Config, ledger: Ledger, delivery: Delivery, operator: str
+) -> EmailMessage:
+    """The health email; a later alert or the recovery answers the episode's first alert
+    when that one was sent to this operator."""
     return build_email(
         render_health(view_of(delivery)),
         sender=config.mail.sender,
         recipient=operator,
         message_id=delivery.message_id,
-        thread=delivery.thread,
+        parent=ledger.parent_of(delivery),
     )
 
 

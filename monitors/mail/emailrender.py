@@ -5,7 +5,9 @@ Templates live in ``templates/email/`` (``alert.*``, ``digest.*``, ``health.*``)
 rendered through the one shared environment (:func:`monitors.mail.render.environment`: HTML
 autoescaped, undefined variables are errors). The filters the templates need are registered
 on it by :func:`email_environment`. Subjects are made single-line and bounded with
-:func:`monitors.mail.messages.header_safe`.
+:func:`monitors.mail.messages.header_safe`. Scraped text is cleaned of invisible control and
+format characters (bidi overrides, zero-width spaces, stray line breaks) on its way in: see
+:mod:`monitors.mail.safetext`.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from monitors.mail.htmldiff import (
 )
 from monitors.mail.messages import header_safe
 from monitors.mail.render import environment
+from monitors.mail.safetext import clean_view
 from monitors.text.diff import TextDiff, render_unified
 
 if TYPE_CHECKING:
@@ -40,6 +43,7 @@ __all__ = [
     "DIGEST_MAX_ITEMS",
     "RenderedMessage",
     "TopicBlock",
+    "clip_chars",
     "email_environment",
     "period_label",
     "render_alert",
@@ -94,7 +98,13 @@ def render_health(view: HealthView) -> RenderedMessage:
 
 
 def _render(name: str, **context: Any) -> RenderedMessage:
-    """Render ``email/<name>.subject.txt``, ``.txt`` and ``.html`` with ``context``."""
+    """Render ``email/<name>.subject.txt``, ``.txt`` and ``.html`` with ``context``.
+
+    The boundary between views and templates: every string in ``context`` is cleaned of
+    invisible control and format characters here (:func:`monitors.mail.safetext.clean_view`),
+    so no template or filter sees a bidi override, a zero-width space or a stray line break.
+    """
+    context = {key: clean_view(value) for key, value in context.items()}
     env = email_environment()
     subject = header_safe(env.get_template(f"email/{name}.subject.txt").render(**context))
     text = env.get_template(f"email/{name}.txt").render(subject=subject, **context)
@@ -107,6 +117,7 @@ def email_environment() -> Environment:
     env = environment()
     env.filters.update(
         clip_diff=clip_diff,
+        clip_chars=clip_chars,
         counted=counted,
         diff_html=diff_table,
         filesize=filesize,
@@ -128,6 +139,13 @@ def email_environment() -> Environment:
 def clip_diff(diff: TextDiff) -> tuple[TextDiff, int]:
     """``diff`` cut to :data:`ALERT_DIFF_MAX_LINES` lines, and the changed lines left out."""
     return clip(diff, ALERT_DIFF_MAX_LINES)
+
+
+def clip_chars(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, ending with ``… (N more characters)`` when cut."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit].rstrip()}… ({counted(len(text) - limit, 'more character')})"
 
 
 def counted(number: int, singular: str, plural: str | None = None) -> str:

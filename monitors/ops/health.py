@@ -18,13 +18,14 @@ remembers the last run seen, so a run is never counted twice):
   ``alert_after_failures`` failed runs in a row (``listing``, ``http``, ``network`` …);
 * the first alert of an episode counts failed runs of any kind. Later in the same episode a
   failure of a kind not alerted yet sends its own alert (threaded under the episode's first
-  one): at once when it alerts immediately, else when it was the primary failure of
-  ``alert_after_failures`` failed runs in a row (counted per kind, so an outage that flaps
-  between ``network`` and ``http`` alerts once). A kind alerts at most once per episode;
+  one when that was sent): at once when it alerts immediately, else when it was the primary
+  failure of ``alert_after_failures`` failed runs in a row (counted per kind, so an outage
+  that flaps between ``network`` and ``http`` alerts once). A kind alerts at most once per episode;
   the kinds alerted so far are read from the ledger (the payload's ``failure_kind`` of the
   episode's ``failing`` notices), so they need no column of their own;
 * the first ``ok`` run ends the episode and, when the operator was alerted, queues one
-  recovery notice threaded under the episode's first alert.
+  recovery notice threaded under the episode's first alert (when that was sent: see
+  :func:`monitors.mail.messages.reply_headers`).
 
 A notice is a ledger row (:meth:`~monitors.storage.ledger.Ledger.queue_health`) written in
 the same transaction (:meth:`Store.atomic`: ``BEGIN IMMEDIATE``) as the state change, so a

@@ -7,17 +7,27 @@ a daily or weekly digest of every change of its sources — relevant or not — 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
+from monitors.core.checks import (
+    ADDRESS,
+    BOOLEAN,
+    TEXT,
+    ZONE,
+    Problems,
+    Rule,
+    choice,
+    did_you_mean,
+    integer,
+    show,
+)
 from monitors.core.errors import ConfigError
 
 DIGEST_PERIODS = ("none", "daily", "weekly")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+$")
 
 
 @dataclass(frozen=True)
@@ -49,54 +59,103 @@ class Subscription:
         return bool(found) and (not self.topics or bool(found & set(self.topics)))
 
 
-def parse_subscriptions(raw: Any, source_names: Sequence[str]) -> tuple[Subscription, ...]:
-    """Validate the ``[[subscriptions]]`` array; raise ConfigError naming the bad entry."""
+def parse_subscriptions(
+    raw: Any, source_names: Sequence[str], topics: Collection[str] | None = None
+) -> tuple[Subscription, ...]:
+    """Validate the ``[[subscriptions]]`` array; ConfigError listing every problem."""
+    problems = Problems(lambda _path: "configuration")
+    check_subscriptions(raw, problems, source_names, topics)
+    if problems:
+        raise ConfigError("\n".join(problems.lines))
+    return build_subscriptions(raw)
+
+
+_RULES: dict[str, Rule] = {
+    "name": TEXT,
+    "email": ADDRESS,
+    "immediate": BOOLEAN,
+    "digest": choice(DIGEST_PERIODS),
+    "timezone": ZONE,
+    "digest_hour": integer(0, 23, "an hour"),
+    "weekly_day": choice(WEEKDAYS),
+}
+_LISTS = ("topics", "sources")
+
+
+def check_subscriptions(
+    raw: Any,
+    problems: Problems,
+    source_names: Sequence[str],
+    topics: Collection[str] | None,
+    rules_file: str = "the rules file",
+) -> None:
+    """Record every problem of the ``[[subscriptions]]`` array in ``problems``.
+
+    ``topics``: the topic names of the rules file (None when it could not be read: topics
+    are then not checked).
+    """
     if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        raise ConfigError("subscriptions must be an array of tables ([[subscriptions]])")
-    subscriptions = tuple(_subscription(i, entry, source_names) for i, entry in enumerate(raw))
-    names = [s.name for s in subscriptions]
-    if len(set(names)) != len(names):
-        raise ConfigError("subscriptions: names must be unique")
-    return subscriptions
+        return
+    if not isinstance(raw, list) or not all(isinstance(e, Mapping) for e in raw):
+        problems.add(("subscriptions",), f"expected [[subscriptions]] tables, got {show(raw)}")
+        return
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(raw):
+        where = ("subscriptions", index)
+        problems.table(where, entry, _RULES, skip=_LISTS)
+        if "email" not in entry:
+            problems.add((*where, "email"), "missing (expected an email address)")
+        named = {
+            "topics": (topics, "topic", f"topics of {rules_file}"),
+            "sources": (source_names, "source", "configured sources"),
+        }
+        for key, (known, noun, what) in named.items():
+            _check_names(problems, (*where, key), entry.get(key, []), known, noun, what)
+        if entry.get("immediate", True) is False and entry.get("digest", "none") == "none":
+            problems.add(
+                (*where, "digest"),
+                'expected "daily" or "weekly" when immediate = false (this subscription '
+                "would receive nothing)",
+            )
+        name = entry.get("name", entry.get("email", f"subscription-{index}"))
+        if isinstance(name, str):
+            if name in seen:
+                problems.add(
+                    (*where, "name"),
+                    f"expected a unique name, got {show(name)} (also subscriptions[{seen[name]}])",
+                )
+            seen.setdefault(name, index)
 
 
-_FIELDS = set(Subscription.__dataclass_fields__)
+def _check_names(
+    problems: Problems,
+    path: tuple[str | int, ...],
+    value: Any,
+    known: Collection[str] | None,
+    noun: str,
+    what: str,
+) -> None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.add(path, f"expected a list of names, got {show(value)}")
+        return
+    if known is None:
+        return
+    for name in value:
+        if name not in known:
+            names = ", ".join(sorted(known)) or "none"
+            problems.add(
+                path,
+                f"unknown {noun} {show(name)}{did_you_mean(name, known)}; {what}: {names}",
+            )
 
 
-def _subscription(index: int, entry: Any, source_names: Sequence[str]) -> Subscription:
-    where = f"subscriptions[{index}]"
-    if not isinstance(entry, Mapping):
-        raise ConfigError(f"{where} must be a table")
-    unknown = set(entry) - _FIELDS
-    if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-    values = dict(entry)
-    values.setdefault("name", values.get("email", f"subscription-{index}"))
-    values["topics"] = tuple(values.get("topics", ()))
-    values["sources"] = tuple(values.get("sources", ()))
-    try:
-        subscription = Subscription(**values)
-    except TypeError as exc:
-        raise ConfigError(f"{where}: {exc}") from None
-    _check(subscription, where, source_names)
-    return subscription
-
-
-def _check(subscription: Subscription, where: str, source_names: Sequence[str]) -> None:
-    if not _EMAIL.match(subscription.email):
-        raise ConfigError(f"{where}: email {subscription.email!r} is not an address")
-    if subscription.digest not in DIGEST_PERIODS:
-        raise ConfigError(f"{where}: digest must be one of {', '.join(DIGEST_PERIODS)}")
-    if subscription.weekly_day not in WEEKDAYS:
-        raise ConfigError(f"{where}: weekly_day must be one of {', '.join(WEEKDAYS)}")
-    if not 0 <= subscription.digest_hour <= 23:
-        raise ConfigError(f"{where}: digest_hour must be 0-23")
-    unknown = sorted(set(subscription.sources) - set(source_names))
-    if unknown:
-        raise ConfigError(f"{where}: unknown source(s) {', '.join(unknown)}")
-    try:
-        ZoneInfo(subscription.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"{where}: unknown time zone {subscription.timezone!r}") from None
+def build_subscriptions(raw: Any) -> tuple[Subscription, ...]:
+    """The subscriptions of an array that :func:`check_subscriptions` found valid."""
+    subscriptions = []
+    for index, entry in enumerate(raw or ()):
+        values = dict(entry)
+        values.setdefault("name", values.get("email", f"subscription-{index}"))
+        values["topics"] = tuple(values.get("topics", ()))
+        values["sources"] = tuple(values.get("sources", ()))
+        subscriptions.append(Subscription(**values))
+    return tuple(subscriptions)

@@ -4,14 +4,22 @@ health notices (the only SQL about delivery). Rows are written before anything i
 crash can at worst send a message again (with the same Message-ID), never lose one.
 
 Every kind of row is created the same way (:meth:`Ledger._open`): inserted ``pending``,
-unless its unique key exists, and given its Message-ID, which names the row id, in the same
-transaction; and every attempt is recorded the same way (:meth:`Ledger.mark`).
+unless its unique key exists, and given its Message-ID in the same transaction; and every
+attempt is recorded the same way (:meth:`Ledger.mark`). A Message-ID names the kind of row,
+its id, what it is about and the installation (:meth:`Store.installation_id
+<monitors.storage.store.Store.installation_id>`), e.g.
+``<dualwatch.alert-12.change-34.9f0c…e1@dualwatch.local>``, so it is unique across data
+directories and stays the same when the row is sent again. Rows queued before installation
+ids existed keep the Message-ID they were given.
+
+A message answers (In-Reply-To/References) the row :meth:`Ledger.parent_of` names, and only
+when that row was sent to the same recipient (:func:`monitors.mail.messages.reply_headers`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +31,8 @@ PENDING_STATUSES = ("pending", "retry")
 ALERTS, DIGESTS, HEALTH = "alerts", "digests", "health_messages"
 #: The ledger's tables, in delivery order, and what one row of each is called.
 TABLES = {ALERTS: "alert", DIGESTS: "digest", HEALTH: "health notice"}
+#: The kind of row a Message-ID names (``<dualwatch.alert-12.…>``).
+MESSAGE_ID_KINDS = {ALERTS: "alert", DIGESTS: "digest", HEALTH: "health"}
 
 
 @dataclass(frozen=True)
@@ -133,7 +143,8 @@ class Ledger:
         row_id = self._open(
             ALERTS,
             {"change_id": change_id, "subscription": subscription, "recipient": recipient},
-            lambda i: f"<dualwatch.alert-{i}.change-{change_id}@{domain}>",
+            about=f"change-{change_id}",
+            domain=domain,
         )
         return row_id is not None
 
@@ -178,25 +189,55 @@ class Ledger:
                 [status, *fields.values(), row_id],
             )
 
-    def _open(
-        self, table: str, values: dict[str, Any], message_id: Callable[[int], str]
-    ) -> int | None:
+    def _open(self, table: str, values: dict[str, Any], *, about: str, domain: str) -> int | None:
         """Insert a ``pending`` row (ignored when its unique key exists) and give it its
-        Message-ID, in one transaction; the new row's id, or None."""
+        Message-ID, in one transaction; the new row's id, or None.
+
+        The one place Message-IDs are made: ``<dualwatch.{kind}-{row id}.{about}.
+        {installation id}@{domain}>`` (see the module docstring)."""
         values = {"created_at": utcnow(), **values, "status": "pending", "attempts": 0}
         columns, marks = ", ".join(values), ", ".join("?" for _ in values)
+        kind = MESSAGE_ID_KINDS[_checked(table)]
+        installation = self.store.installation_id()
         with self.store.atomic():
             cursor = self.db.execute(
-                f"INSERT OR IGNORE INTO {_checked(table)} ({columns}) VALUES ({marks})",
+                f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({marks})",
                 list(values.values()),
             )
             if cursor.rowcount != 1 or cursor.lastrowid is None:
                 return None
             row_id = int(cursor.lastrowid)
-            self.db.execute(
-                f"UPDATE {table} SET message_id = ? WHERE id = ?", [message_id(row_id), row_id]
-            )
+            message_id = f"<dualwatch.{kind}-{row_id}.{about}.{installation}@{domain}>"
+            self.db.execute(f"UPDATE {table} SET message_id = ? WHERE id = ?", [message_id, row_id])
         return row_id
+
+    def parent_of(self, delivery: Delivery) -> Delivery | None:
+        """The row ``delivery``'s message answers, if any — whether it may name it in its
+        In-Reply-To/References (it must have been sent to the same recipient) is decided by
+        :func:`monitors.mail.messages.reply_headers`.
+
+        * an alert: the first alert about the same document (or notice, without one) that
+          was sent to its recipient, so all alerts about a document thread under it;
+        * a health notice: the episode's first alert (its ``thread``);
+        * a digest: none.
+        """
+        if delivery.table == HEALTH and delivery.thread:
+            row = self.store.row(
+                "SELECT * FROM health_messages WHERE message_id = ? AND id != ?",
+                [delivery.thread, delivery.id],
+            )
+            return _delivery(HEALTH, row) if row else None
+        if delivery.table != ALERTS or delivery.change_id is None:
+            return None
+        row = self.store.row(
+            "SELECT a.* FROM alerts a JOIN changes c ON c.id = a.change_id "
+            "JOIN changes mine ON mine.id = ? "
+            "WHERE a.id != ? AND a.status = 'sent' AND lower(a.recipient) = lower(?) "
+            "AND (c.document_id = mine.document_id OR (mine.document_id IS NULL "
+            "AND c.notice_id = mine.notice_id)) ORDER BY a.sent_at, a.id LIMIT 1",
+            [delivery.change_id, delivery.id, delivery.recipient],
+        )
+        return _delivery(ALERTS, row) if row else None
 
     # -- digests --------------------------------------------------------------------------
 
@@ -219,7 +260,7 @@ class Ledger:
             "period_end": end,
             "change_count": count,
         }
-        row_id = self._open(DIGESTS, values, lambda i: f"<dualwatch.digest-{i}.{period}@{domain}>")
+        row_id = self._open(DIGESTS, values, about=period, domain=domain)
         return None if row_id is None else self.get(DIGESTS, row_id)
 
     def changes_between(self, start: str, end: str) -> list[Change]:
@@ -255,7 +296,7 @@ class Ledger:
             "recipient": recipient or None,
             "created_at": now,
         }
-        row_id = self._open(HEALTH, values, lambda i: f"<dualwatch.health-{i}.{kind}@{domain}>")
+        row_id = self._open(HEALTH, values, about=kind, domain=domain)
         if row_id is not None:
             return row_id
         row = self.store.row(

@@ -5,6 +5,9 @@ Released migrations are never edited: a schema change is a new function below.
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -368,3 +371,19 @@ def m008_drop_deliveries(db: Database) -> None:
     m004's alert ledger replaced it)."""
     if db["deliveries"].exists():
         db["deliveries"].drop()
+
+
+@migrations()
+def m009_installation(db: Database) -> None:
+    """``installation``: one row naming this data directory with a random id, created once
+    (here, for new and existing stores alike) and never changed. Message-IDs carry it, so two
+    installations never give different messages the same id; rows queued before keep theirs."""
+    db.execute(
+        "CREATE TABLE installation (id INTEGER PRIMARY KEY CHECK (id = 1), "
+        "installation_id TEXT NOT NULL, created_at TEXT NOT NULL)"
+    )
+    created = datetime.now(UTC).replace(microsecond=0).isoformat()
+    db.execute(
+        "INSERT INTO installation (id, installation_id, created_at) VALUES (1, ?, ?)",
+        [uuid.uuid4().hex, created],
+    )

@@ -84,6 +84,14 @@ class Store:
         """Close the connection."""
         self.db.close()
 
+    def installation_id(self) -> str:
+        """This data directory's random id (uuid4 hex), created once by migration m009 and
+        never changed; Message-IDs carry it, so they are unique across installations."""
+        row = self._one("SELECT installation_id FROM installation WHERE id = 1")
+        if row is None:
+            raise StoreError(f"{self.path or 'the store'} has no installation id")
+        return str(row["installation_id"])
+
     def __enter__(self) -> Store:
         return self
 
