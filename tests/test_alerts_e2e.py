@@ -205,3 +205,66 @@ def test_restored_notice_alerts_its_subscribers_again(
     assert "reported removed or delisted on " in text and "Its content is the same" in text
     kinds = sorted(m["Subject"].split("] ", 1)[1].split(":", 1)[0] for m in mails)
     assert kinds == ["Removed", "Restored"]  # the baseline alerted nobody; each change once
+
+
+FOLLOWERS = """
+[[subscriptions]]
+name = "follows"
+email = "follows@example.org"
+topics = ["dual-use"]
+sources = ["mofcom-bis"]
+
+[[subscriptions]]
+name = "other-topic"
+email = "other@example.org"
+topics = ["rare-earths"]
+
+[[subscriptions]]
+name = "no-follow"
+email = "nofollow@example.org"
+topics = ["dual-use"]
+follow_revisions = false
+"""
+
+
+def test_followed_document_alerts_its_irrelevant_revision_threaded(
+    dualwatch: Dualwatch, smtp: SmtpServer
+) -> None:
+    """2026 No. 1 (new in state 2 on aqygzj) alerts the dual-use subscribers; its state-4
+    correction (a contact address: no topic) is alerted, threaded under the first alert, only
+    to the subscriber who was alerted about the document and follows revisions."""
+    dualwatch.config_path = mail_config(dualwatch.home.parent / "m.toml", smtp.port, FOLLOWERS)
+    for state in (1, 2, 4):
+        dualwatch.replica.set_state(state)
+        dualwatch.run("crawl", "mofcom-bis")
+    dualwatch.run("send")  # nothing twice
+    japan = [c for c in changes(dualwatch) if "2026年第1号 关于加强两用物项" in c["title"]]
+    [new] = [c for c in japan if c["kind"] == "new"]
+    [revision] = [c for c in japan if c["kind"] == "modified"]
+    assert revision["url"] == new["url"] and "aqygzj" in revision["url"]
+    topics = topics_of(dualwatch)
+    assert "dual-use" in topics[new["id"]] and "rare-earths" not in topics[new["id"]]
+    assert topics[revision["id"]] == set(), "the correction itself is irrelevant"
+
+    def about(change: dict, to: str) -> list:
+        return [
+            r.message()
+            for r in smtp.received
+            if r.message()["To"] == to and f".change-{change['id']}." in r.message()["Message-ID"]
+        ]
+
+    [first] = about(new, "follows@example.org")
+    [followed] = about(revision, "follows@example.org")
+    assert followed["In-Reply-To"] == first["Message-ID"]
+    assert first["Message-ID"] in followed["References"]
+    text = followed.get_body(("plain",)).get_content()
+    assert "Why this alert" in text
+    assert "You were alerted about this document on 20" in text
+    assert "this is a revision of it" in text
+    assert "联系地址已更正" in text  # what changed is shown as usual
+    html = followed.get_body(("html",)).get_content()
+    assert "You were alerted about this document on 20" in html
+    assert "You were alerted about" not in first.get_body(("plain",)).get_content()
+    assert about(new, "other@example.org") == about(revision, "other@example.org") == []
+    assert len(about(new, "nofollow@example.org")) == 1
+    assert about(revision, "nofollow@example.org") == [], "follow_revisions = false"

@@ -184,11 +184,15 @@ def test_a_crawl_of_a_busy_source_waits_then_skips_and_the_next_run_crawls(
 def test_stop_while_waiting_for_a_busy_source_is_quick(daemon: Daemon) -> None:
     with source_lock(daemon.home, "mofcom"):
         daemon.start(lock_wait="10m")
-        daemon.wait_for(lambda: "waiting" in daemon.log, 90, "a crawl waiting for the lock")
+        daemon.wait_for(
+            lambda: "another process is crawling mofcom; waiting" in daemon.log,
+            90,
+            "a crawl waiting for the lock",
+        )
         status, seconds = daemon.stop(signal.SIGTERM)
     assert status == 0, daemon.log
     assert seconds < 60, f"took {seconds:.1f} s\n{daemon.log}"  # the lock wait is 10 min
-    assert "crawl:mofcom skipped" in daemon.log
+    assert "crawl:mofcom skipped" in daemon.log, daemon.log
     assert daemon.runs() == []
 
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import pytest
 
 from monitors.text.diff import (
+    REWRITE_RATIO,
     DiffLine,
     Segment,
     TextDiff,
     diff_texts,
+    display_lines,
+    is_rewrite,
     render_unified,
+    similarity,
     tokenize,
 )
 from monitors.text.normalize import normalize_text
@@ -211,3 +215,74 @@ def test_invalid_ops_rejected() -> None:
         Segment("replace", "x")
     with pytest.raises(ValueError):
         DiffLine("move", "a", "b", ())
+
+
+# ---- mostly rewritten lines: removed + added, small edits inline ---------------------------
+
+REWRITTEN_OLD = "输出管理令的一部分修改已于本月公布，详见附件。"
+REWRITTEN_NEW = "根据外汇法第16条，许可申请应于三月底前提交。"
+
+
+def test_mostly_rewritten_line_is_shown_as_removed_then_added() -> None:
+    diff = diff_texts(f"标题\n{REWRITTEN_OLD}", f"标题\n{REWRITTEN_NEW}")
+    line = diff.lines[1]
+    assert line.op == "replace"  # stored as a replaced line: only its display changes
+    assert similarity(line.segments) < REWRITE_RATIO and is_rewrite(line)
+    assert display_lines(diff)[1:] == (
+        DiffLine("delete", REWRITTEN_OLD, None, (Segment("delete", REWRITTEN_OLD),)),
+        DiffLine("insert", None, REWRITTEN_NEW, (Segment("insert", REWRITTEN_NEW),)),
+    )
+    assert render_unified(diff) == f"  标题\n- {REWRITTEN_OLD}\n+ {REWRITTEN_NEW}"
+    assert diff.added_lines == 1 and diff.removed_lines == 1  # counts unchanged
+
+
+def test_rewritten_english_line_ignores_shared_spaces_and_punctuation() -> None:
+    old = "The quick brown fox jumps over the lazy dog."
+    new = "A completely different sentence about the export of goods."
+    assert render_unified(diff_texts(old, new)) == f"- {old}\n+ {new}"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "inline"),
+    [
+        (
+            "会议将于2026年3月在丹佛举行。",
+            "会议将于2026年3月在奥罗拉举行。",
+            "~ 会议将于2026年3月在[-丹佛-]{+奥罗拉+}举行。",
+        ),
+        ("第5条", "第6条", "~ 第[-5-]{+6+}条"),
+        (
+            "Export of item 1C902.a",
+            "Export of item 1C902.b",
+            "~ Export of item [-1C902.a-]{+1C902.b+}",
+        ),
+        # a pure insertion reads well inline, however long
+        (
+            "一、稀土",
+            "一、稀土（含稀土永磁体及其制造技术）",
+            "~ 一、稀土{+（含稀土永磁体及其制造技术）+}",
+        ),
+    ],
+)
+def test_small_edits_stay_inline(old: str, new: str, inline: str) -> None:
+    diff = diff_texts(old, new)
+    assert not is_rewrite(diff.lines[0])
+    assert display_lines(diff) == diff.lines
+    assert render_unified(diff) == inline
+
+
+def test_similarity_counts_content_tokens_only() -> None:
+    line = diff_texts("甲，乙。", "丙，丁。").lines[0]
+    assert similarity(line.segments) == 0.0  # only the punctuation survived
+    assert similarity((Segment("equal", "，"),)) == 1.0  # no content at all
+    assert not is_rewrite(DiffLine("equal", "a", "a", (Segment("equal", "a"),)))
+
+
+def test_first_added_line() -> None:
+    diff = diff_texts("a\nb\nc", "a\nB b\nc\nd")
+    assert diff.first_added_line() == "d"  # a new line before an edited one
+    assert diff_texts("a\n第5条 x", "a\n第6条 x").first_added_line() == "第6条 x"
+    rewritten = diff_texts(f"日付1\n{REWRITTEN_OLD}", f"日付2\n{REWRITTEN_NEW}")
+    assert rewritten.first_added_line() == REWRITTEN_NEW
+    assert diff_texts("a\nb", "a").first_added_line() is None
+    assert TextDiff(()).first_added_line() is None

@@ -32,11 +32,14 @@ from monitors.mail.emailrender import (
     DIGEST_MAX_ITEMS,
     RenderedMessage,
     clip_chars,
+    digest_summary_chars,
     email_environment,
+    is_generic_title,
     period_label,
     render_alert,
     render_digest,
     safe_url,
+    shorten,
 )
 from monitors.mail.emailviews import (
     AlertView,
@@ -296,7 +299,43 @@ def restored_notice() -> AlertView:
     )
 
 
+def modified_generic_page() -> AlertView:
+    """METI's 改正情報 page (a generic title): one line rewritten, one date edited."""
+    old = (
+        "改正情報\n令和8年1月5日更新\n輸出貿易管理令の一部を改正する政令が公布されました。\n"
+        "施行日は令和8年2月1日です。"
+    )
+    new = (
+        "改正情報\n令和8年1月8日更新\n外国ユーザーリストを改正し、中国の12団体を追加しました。\n"
+        "施行日は令和8年2月1日です。"
+    )
+    return alert(
+        change_id=120,
+        kind="modified",
+        source="meti-law",
+        source_title="経済産業省 安全保障貿易管理",
+        url="https://www.meti.go.jp/policy/anpo/law_document/kaisei.html",
+        title="改正情報",
+        detected_at="2026-01-08T03:00:00+00:00",
+        language="ja",
+        matches=(
+            MatchView(
+                "entity-lists",
+                "Entity lists",
+                "外国ユーザーリスト",
+                "外国ユーザーリストを改正し、中国の12団体を追加しました。",
+                "text",
+            ),
+            MatchView(
+                "entity-lists", "Entity lists", "団体", "…中国の12団体を追加しました。", "text"
+            ),
+        ),
+        body_diff=diff_texts(old, new),
+    )
+
+
 ALERTS = {
+    "alert_modified_generic": modified_generic_page,
     "alert_new_zh": new_chinese_announcement,
     "alert_modified_ja": modified_japanese_notice,
     "alert_attachments": attachment_change,
@@ -332,6 +371,13 @@ DIGESTS = {
     "digest_empty": lambda: digest(()),
     "digest_one": lambda: digest(
         (DigestGroup("Dual-use items", "MOFCOM 政策发布", (new_chinese_announcement(),)),), BLOCKED
+    ),
+    "digest_modified": lambda: digest(
+        (
+            DigestGroup("Entity lists", "経済産業省 安全保障貿易管理", (modified_generic_page(),)),
+            DigestGroup("Dual-use items", "外務省 報道発表", (modified_japanese_notice(),)),
+            DigestGroup(None, "MOFCOM 政策发布", (attachment_change(),)),
+        )
     ),
 }
 
@@ -820,9 +866,9 @@ def test_highlight(text: str, terms: list[str], expected: str) -> None:
 
 def test_diff_table_escapes_and_highlights_only_inserted_text() -> None:
     diff = diff_texts(
-        "甲\n乙\n丙\n丁\n两用物项\n<b>旧</b>",
-        "甲\n乙\n丙\n丁\n两用物项\n<b>两用物项</b>",
-    )
+        "甲\n乙\n丙\n丁\n两用物项\n<b>旧</b>条款内容",
+        "甲\n乙\n丙\n丁\n两用物项\n<b>两用物项</b>条款内容",
+    )  # a small edit: shown inline
     html = str(diff_table(diff, lang="zh", terms=["两用物项"]))
     parse_html(html)
     gap_row = r'<tr><td width="14" style="[^"]*"></td><td style="[^"]*">…</td></tr>'
@@ -1145,3 +1191,234 @@ def test_empty_diff_and_views_render() -> None:
     rendered = render_alert(alert(kind="modified", body_diff=TextDiff(lines=())))
     assert "The text did not change." in rendered.text
     parse_html(rendered.html)
+
+
+# ---- issue 11: shorter "Why this alert", rewritten lines, generic titles, digest summaries ---
+
+THREE_TOPICS = (
+    MatchView(
+        "dual-use", "Dual-use items", "出口管制", "…决定加强两用物项对日本出口管制。…", "text"
+    ),
+    MatchView(
+        "dual-use", "Dual-use items", "两用物项", "关于加强两用物项对日本出口管制的公告", "title"
+    ),
+    MatchView("dual-use", "Dual-use items", "军事用途", "…军事用户、军事用途，以及…", "text"),
+    MatchView("japan", "Japan", "日本", "…禁止所有两用物项对日本军事用户…", "text"),
+    MatchView("japan", "Japan", "对日", "…转移或提供给日本的组织和个人…", "text"),
+    MatchView("rare-earths", "Rare earths", "稀土", "…稀土相关物项…", "text"),
+    MatchView("rare-earths", "Rare earths", "永磁体", "…含稀土永磁体…", "attachment"),
+)
+
+
+def test_why_this_alert_shows_each_topic_once_and_the_rest_at_the_end() -> None:
+    view = alert(matches=THREE_TOPICS)
+    assert [group.best.snippet for group in view.topic_groups] == [
+        "关于加强两用物项对日本出口管制的公告",  # the title match beats an earlier text match
+        "…禁止所有两用物项对日本军事用户…",  # else the earliest
+        "…稀土相关物项…",
+    ]
+    rendered = render_alert(view)
+    why = rendered.text.split("---- Why this alert")[1].split("\n\n")[0].splitlines()[1:]
+    assert why == [
+        "Dual-use items: 出口管制, 两用物项, 军事用途",
+        "  [title] 关于加强两用物项对日本出口管制的公告",
+        "Japan: 日本, 对日",
+        "  [text] …禁止所有两用物项对日本军事用户…",
+        "Rare earths: 稀土, 永磁体",
+        "  [text] …稀土相关物项…",
+    ]
+    more = rendered.text.split("\nMore matches:\n")[1].split("\n\n")[0].splitlines()
+    assert more == [
+        "- Dual-use items [text] …决定加强两用物项对日本出口管制。…",
+        "- Dual-use items [text] …军事用户、军事用途，以及…",
+        "- Japan [text] …转移或提供给日本的组织和个人…",
+        "- Rare earths [attachment] …含稀土永磁体…",
+    ]
+    assert rendered.text.index("More matches:") > rendered.text.index("Why this alert")
+    html = rendered.html
+    parse_html(html)
+    why_html = html.split(">Why this alert<")[1].split("</td></tr>")[0]
+    assert why_html.count("border-left:3px") == 3
+    assert html.index(">More matches<") > html.index(">Why this alert<")
+    assert html.count("[text]</span>") == 3 and html.count("[attachment]</span>") == 1
+    assert "<details" not in html and "<script" not in html
+
+
+def test_one_match_per_topic_has_no_more_matches_section() -> None:
+    rendered = render_alert(alert(matches=THREE_TOPICS[1:2]))
+    assert "More matches" not in rendered.text and "More matches" not in rendered.html
+
+
+def test_more_matches_are_capped() -> None:
+    matches = tuple(
+        MatchView("dual-use", "Dual-use items", f"词{i}", f"…片段{i}…", "text") for i in range(14)
+    )
+    rendered = render_alert(alert(matches=matches))
+    assert rendered.text.count("\n- Dual-use items [text]") == 10
+    assert "[… 3 more matches]" in rendered.text and "… 3 more matches</div>" in rendered.html
+
+
+def test_rewritten_line_is_a_removed_row_and_an_added_row_in_html() -> None:
+    old, new = (
+        "输出管理令的一部分修改已于本月公布，详见附件。",
+        "根据外汇法第16条，许可申请应于三月底前提交。",
+    )
+    html = str(diff_table(diff_texts(old, new), lang="zh"))
+    parse_html(html)
+    assert ins_del(html) == ([old], [new])
+    assert [m for m in re.findall(r'<td width="14" style="[^"]*">(.?)</td>', html)] == ["-", "+"]
+    small = str(diff_table(diff_texts("会议在丹佛举行。", "会议在奥罗拉举行。")))
+    assert ins_del(small) == (["丹佛"], ["奥罗拉"])
+    assert re.findall(r'<td width="14" style="[^"]*">(.?)</td>', small) == ["~"]
+
+
+GENERIC_BODY = diff_texts(
+    "令和8年1月5日\n外国ユーザーリストを公表しました。",
+    "令和8年1月8日\n外国ユーザーリストを改正しました。新たに中国の12団体を追加し、"
+    "ロシアの3団体の記載を修正しました。詳細は別添を参照してください。",
+)
+
+
+@pytest.mark.parametrize(
+    ("fields", "subject"),
+    [
+        (
+            {"kind": "modified", "title": "改正情報", "body_diff": GENERIC_BODY},
+            # the rewritten paragraph, not the date edited above it
+            "[dualwatch] Modified: 改正情報 — "
+            "外国ユーザーリストを改正しました。新たに中国の12団体を追加し、ロシアの3団体…",
+        ),
+        (
+            {
+                "kind": "modified",
+                "title": "【お知らせ】",
+                "body_diff": diff_texts(
+                    "a", "a\n" + "新たに中国の12団体を追加し、ロシアの3団体の記載を修正しました。"
+                ),
+            },
+            "[dualwatch] Modified: 【お知らせ】 — "
+            "新たに中国の12団体を追加し、ロシアの3団体の記載を修正しました。",
+        ),
+        (
+            {
+                "kind": "modified",
+                "title": "外国ユーザーリスト",
+                "body_diff": diff_texts(
+                    "a",
+                    "a\n本リストは、大量破壊兵器等の開発等の懸念が"
+                    "払拭されない外国所在団体の情報を提供するものです。",
+                ),
+            },
+            "[dualwatch] Modified: 外国ユーザーリスト — "
+            "本リストは、大量破壊兵器等の開発等の懸念が払拭されない外国所在団体の情報を提供…",
+        ),
+        (
+            {"kind": "modified", "title": "Announcement", "body_diff": diff_texts("a\nb", "a")},
+            "[dualwatch] Modified: Announcement — 1 line removed",
+        ),
+        (
+            {
+                "kind": "modified",
+                "title": "公告",
+                "attachments": (
+                    AttachmentView("附件1.pdf", "https://x.example/1.pdf", 1, "changed"),
+                ),
+            },
+            "[dualwatch] Modified: 公告 — attachment 附件1.pdf changed",
+        ),
+        (
+            {"kind": "new", "title": "お知らせ", "excerpt": "お知らせ\n輸出令の改正について"},
+            "[dualwatch] New: お知らせ — 輸出令の改正について",
+        ),
+        # a specific title is left alone, and so is a generic one with nothing to add
+        (
+            {
+                "kind": "modified",
+                "title": "外国ユーザーリストの改正について",
+                "body_diff": GENERIC_BODY,
+            },
+            "[dualwatch] Modified: 外国ユーザーリストの改正について",
+        ),
+        ({"kind": "removed", "title": "公告"}, "[dualwatch] Removed: 公告"),
+        ({"kind": "modified", "title": "公告"}, "[dualwatch] Modified: 公告"),
+    ],
+)
+def test_generic_title_subject_names_what_changed(fields: dict, subject: str) -> None:
+    assert render_alert(alert(**fields)).subject == subject
+
+
+def test_generic_titles() -> None:
+    for title in ("改正情報", "お知らせ", "【お知らせ】", "ANNOUNCEMENT", " 公 告 ", "Notice"):
+        assert is_generic_title(title), title
+    for title in (
+        "商务部公告2026年第1号",
+        "公告2026年第1号",
+        "改正情報（輸出令）",
+        "Notice of revision",
+    ):
+        assert not is_generic_title(title), title
+    assert shorten("一二三四五", 5) == "一二三四五" and shorten("一二三四五六", 5) == "一二三四…"
+
+
+def modified_with(change_id: int, **fields: object) -> AlertView:
+    return alert(
+        change_id=change_id,
+        kind="modified",
+        url=f"https://www.meti.go.jp/policy/anpo/{change_id}.html",
+        **fields,
+    )
+
+
+def test_digest_modified_entries_say_what_changed() -> None:
+    long_line = "新たに中国の12団体を追加し、ロシアの3団体の記載を修正しました。" * 3
+    views = (
+        modified_with(1, title="改正情報", body_diff=diff_texts("旧\n旧二", f"旧\n{long_line}")),
+        modified_with(2, title="通知", body_diff=diff_texts("a\nb\nc", "a")),
+        modified_with(3, title="T3", title_diff=diff_texts("T", "T3")),
+        modified_with(
+            4,
+            title="T4",
+            attachments=(
+                AttachmentView("附件1.pdf", "https://x.example/1.pdf", 1, None),
+                AttachmentView("附件2.pdf", "https://x.example/2.pdf", 1, "changed"),
+                AttachmentView("附件3.pdf", "https://x.example/3.pdf", 1, "added"),
+            ),
+        ),
+        modified_with(5, title="T5"),
+        replace(modified_with(6, title="T6", body_diff=GENERIC_BODY), kind="new"),
+    )
+    rendered = render_digest(digest((DigestGroup(None, "METI 安全保障貿易管理", views),)))
+    summaries = [
+        "    " + shorten(long_line, 80),
+        "    2 lines removed",
+        "    title changed",
+        "    attachment 附件2.pdf changed (+ 1 more file)",
+    ]
+    lines = rendered.text.splitlines()
+    for summary in summaries:
+        assert summary in lines
+        assert f'<br><small style="color:#57606a">{summary.strip()}</small>' in rendered.html
+    assert len(shorten(long_line, 80)) == 80 and shorten(long_line, 80).endswith("…")
+    item = lines.index("- Modified: T5 <https://www.meti.go.jp/policy/anpo/5.html>")
+    assert lines[item + 1].startswith("- New: T6")  # no diff, no summary; new: none
+    parse_html(rendered.html)
+
+
+def test_digest_of_200_modifications_with_summaries_fits() -> None:
+    line = "根据《中华人民共和国出口管制法》有关规定，决定对下列物项实施出口管制。" * 3
+    view = big_digest(17)
+    groups = tuple(
+        replace(
+            group,
+            items=tuple(
+                replace(item, kind="modified", body_diff=diff_texts("旧", line))
+                for item in group.items
+            ),
+        )
+        for group in view.groups
+    )
+    rendered = render_digest(digest(groups))
+    assert digest_summary_chars(DIGEST_MAX_ITEMS) == 20 and digest_summary_chars(50) == 80
+    assert rendered.html.count(f'<small style="color:#57606a">{shorten(line, 20)}</small>') == 200
+    assert rendered.text.count(f"\n    {shorten(line, 80)}\n") == DIGEST_MAX_ITEMS
+    assert len(rendered.html.encode()) < GMAIL_CLIP_BYTES

@@ -10,6 +10,11 @@ interested recipient, and deliver what is due — each alert to each recipient o
   (still served, gone from its listing) is matched on its whole current version too.
 * A change is queued for a subscription when it matches one of its topics (any topic when
   it names none) and comes from one of its sources; irrelevant changes go to digests only.
+* Following: the rules decide who hears about a document first. Once an alert about a
+  document (any copy of it; the notice when it has no document) was queued for a recipient,
+  sent yet or not, every later change of it (:data:`FOLLOWED_KINDS`) is queued for that
+  recipient's subscription too, whatever text changed — unless it sets
+  ``follow_revisions = false``. Its sources and ``immediate`` still apply.
 * Delivery failures are retried with exponential backoff across restarts; a permanent
   refusal (5xx) is recorded as failed and shown by `dualwatch alerts`.
 """
@@ -17,18 +22,23 @@ interested recipient, and deliver what is due — each alert to each recipient o
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from monitors.core.config import Config
 from monitors.mail.mailer import DeliveryResult
 from monitors.rules.ruleset import RuleMatch, RuleSet
+from monitors.rules.subscriptions import Subscription
 from monitors.storage.ledger import Delivery, Ledger, StoredMatch
 from monitors.storage.models import Change, ChangeDiff
 from monitors.storage.store import Store
 from monitors.text.diff import TextDiff
 
 log = logging.getLogger(__name__)
+
+#: The kinds of change of a followed document that are alerted whatever text changed.
+FOLLOWED_KINDS = ("modified", "delisted", "removed", "restored")
 
 
 @dataclass(frozen=True)
@@ -101,7 +111,8 @@ def arrived_texts(store: Store, diff: ChangeDiff) -> list[str]:
 
 
 def queue_immediate(store: Store, config: Config) -> int:
-    """Queue an alert for every relevant change each immediate subscription has not had."""
+    """Queue an alert for every relevant change each immediate subscription has not had, and
+    for every later change of a document it was alerted about (it follows it)."""
     ledger = Ledger(store)
     queued = 0
     for subscription in config.subscriptions:
@@ -109,12 +120,57 @@ def queue_immediate(store: Store, config: Config) -> int:
             continue
         since = ledger.subscriber_since(subscription.name, subscription.email)
         for change in ledger.changes_without_alert(subscription.email, since):
+            if not subscription.wants_source(change.source):
+                continue
             topics = [m.topic for m in ledger.matches_of(change.id)]
-            if subscription.wants_source(change.source) and subscription.wants_topics(topics):
+            following = not subscription.wants_topics(topics) and bool(
+                followed_since(ledger, change, subscription, subscription.email)
+            )
+            if wants_alert(subscription, change.source, change.kind, topics, following):
                 queued += ledger.queue_alert(
                     change.id, subscription.name, subscription.email, config.mail.message_id_domain
                 )
     return queued
+
+
+def wants_alert(
+    subscription: Subscription, source: str, kind: str, topics: Iterable[str], following: bool
+) -> bool:
+    """Whether ``subscription`` gets an immediate alert about a ``kind`` change of ``source``
+    that matched ``topics``. ``following``: its recipient was alerted about the change's
+    document before. Always only for an immediate subscription and one of its sources; then
+    when the change matches one of its topics (the rules decide who hears about a document
+    first), or is a later change of a followed document (:data:`FOLLOWED_KINDS`) and the
+    subscription follows revisions."""
+    if not subscription.immediate or not subscription.wants_source(source):
+        return False
+    if subscription.wants_topics(topics):
+        return True
+    return following and subscription.follow_revisions and kind in FOLLOWED_KINDS
+
+
+def followed_since(
+    ledger: Ledger, change: Change, subscription: Subscription, recipient: str
+) -> str | None:
+    """When ``recipient`` was first alerted about ``change``'s document — the first alert
+    queued for them about an earlier change of it, sent yet or not: its sent_at, else its
+    created_at — if ``change`` reaches ``subscription`` as a revision of a followed document
+    (one of :data:`FOLLOWED_KINDS`, ``follow_revisions`` on); else None."""
+    if not subscription.follow_revisions or change.kind not in FOLLOWED_KINDS:
+        return None
+    first = ledger.first_alert_about_document(change.id, recipient)
+    return (first.sent_at or first.created_at) if first else None
+
+
+def alert_followed_since(store: Store, config: Config, delivery: Delivery) -> str | None:
+    """For an alert row being rendered: when its recipient was first alerted about the
+    change's document, if the change reaches them (also) as a followed revision; else None
+    (the "Why this alert" part says so)."""
+    subscription = next((s for s in config.subscriptions if s.name == delivery.subscription), None)
+    change = store.get_change(delivery.change_id) if delivery.change_id is not None else None
+    if subscription is None or change is None:
+        return None
+    return followed_since(Ledger(store), change, subscription, delivery.recipient)
 
 
 def record_attempt(

@@ -384,7 +384,7 @@ def config_group() -> None:
 def config_check(obj: Context, as_json: bool) -> None:
     """Print the effective configuration (after `extends` and defaults, secrets redacted) and
     every problem found; exit 2 when there is any."""
-    from monitors.core.config import format_effective
+    from monitors.core.config_show import format_effective
 
     report = obj.inspect()
     click.echo(f"# {report.path}")

@@ -26,9 +26,15 @@ FILE_FORMATS = {
 
 
 def alert_view(
-    store: Store, config: Config, change: Change, matches: Sequence[StoredMatch]
+    store: Store,
+    config: Config,
+    change: Change,
+    matches: Sequence[StoredMatch],
+    *,
+    followed_since: str | None = None,
 ) -> AlertView:
-    """Everything an alert about ``change`` shows: metadata, copies, matches, diff."""
+    """Everything an alert about ``change`` shows: metadata, copies, matches, diff;
+    ``followed_since``: when the recipient was first alerted about a followed document."""
     notice = store.find_notice(str(change.notice_id))
     version = _version_shown(store, change)
     metadata = version.metadata if version else {}
@@ -62,6 +68,7 @@ def alert_view(
         listing_host=_listing_host(change, metadata),
         file_format=_file_format(change.url, metadata) if is_file else None,
         file_text_error=metadata.get("extraction_error") if is_file else None,
+        followed_since=followed_since,
     )
 
 

@@ -19,7 +19,7 @@ import logging
 from datetime import UTC, datetime
 from email.message import EmailMessage
 
-from monitors.changes.alerts import SendReport, record_attempt
+from monitors.changes.alerts import SendReport, alert_followed_since, record_attempt
 from monitors.changes.digest import Period, digest_view, due_period
 from monitors.core.config import Config
 from monitors.mail.alertview import alert_view
@@ -118,7 +118,8 @@ def _send_alert(
     change = store.get_change(delivery.change_id) if delivery.change_id is not None else None
     if change is None:
         return DeliveryResult("failed", f"change {delivery.change_id} no longer exists")
-    view = alert_view(store, config, change, ledger.matches_of(change.id))
+    followed = alert_followed_since(store, config, delivery)
+    view = alert_view(store, config, change, ledger.matches_of(change.id), followed_since=followed)
     message = build_email(
         render_alert(view),
         sender=config.mail.sender,

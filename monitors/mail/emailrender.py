@@ -41,20 +41,70 @@ if TYPE_CHECKING:
 __all__ = [
     "ALERT_DIFF_MAX_LINES",
     "DIGEST_MAX_ITEMS",
+    "GENERIC_TITLES",
     "RenderedMessage",
     "TopicBlock",
+    "change_summary",
     "clip_chars",
+    "digest_summary_chars",
     "email_environment",
+    "is_generic_title",
     "period_label",
     "render_alert",
     "render_digest",
     "render_health",
+    "shorten",
+    "subject_detail",
 ]
 
 #: Diff lines shown per diff in an alert (the rest is counted, not shown).
 ALERT_DIFF_MAX_LINES = 150
 #: Changes listed in a digest, most relevant first (keeps the HTML under Gmail's 102 KB clip).
 DIGEST_MAX_ITEMS = 200
+#: Characters of the "what changed" summary in a subject and on a digest line.
+SUBJECT_SUMMARY_CHARS = 40
+DIGEST_SUMMARY_CHARS = 80
+#: Characters all the summaries of a digest's HTML part share (each gets at least
+#: :data:`DIGEST_SUMMARY_MIN_CHARS`, at most :data:`DIGEST_SUMMARY_CHARS`): 200 changes, all
+#: modifications with CJK summaries (3 bytes a character), must still fit Gmail's 102 KB clip.
+DIGEST_SUMMARY_BUDGET = 4000
+DIGEST_SUMMARY_MIN_CHARS = 20
+
+#: Titles that say nothing about the notice: a page or a list republished under the same
+#: name ("Modified: 改正情報"). An alert about one names what changed in its subject. Compared
+#: casefolded, without spaces and without the brackets around it (【お知らせ】). Keep this the
+#: one list: add a title when a source turns out to reuse it for unrelated notices.
+GENERIC_TITLES = frozenset(
+    {
+        # ja
+        "改正情報",
+        "外国ユーザーリスト",
+        "お知らせ",
+        "新着情報",
+        "更新情報",
+        # zh ("公告" without a number)
+        "公告",
+        "通知",
+        "通告",
+        "公示",
+        # en
+        "announcement",
+        "announcements",
+        "notice",
+        "notices",
+        "news",
+        "update",
+        "updates",
+    }
+)
+_TITLE_BRACKETS = "【】[]（）()「」〈〉《》<>"
+#: How the digest and subjects name what happened to an attachment.
+_FILE_CHANGES = {
+    "added": "added",
+    "removed": "removed",
+    "changed": "changed",
+    "available": "now available",
+}
 
 
 @dataclass(frozen=True)
@@ -83,13 +133,23 @@ def render_alert(view: AlertView) -> RenderedMessage:
 def render_digest(view: DigestView, *, max_items: int = DIGEST_MAX_ITEMS) -> RenderedMessage:
     """The digest email: at most ``max_items`` changes listed, the rest counted."""
     groups, listed = _first_items(view.groups, max_items)
+    modified = sum(item.kind == "modified" for group in groups for item in group.items)
     return _render(
         "digest",
         view=view,
         label=period_label(view),
         topics=topic_blocks(groups),
         omitted=max(view.total - listed, 0),
+        summary_chars=digest_summary_chars(modified),
     )
+
+
+def digest_summary_chars(modified: int) -> int:
+    """How long each "what changed" line of a digest's HTML part may be, for ``modified``
+    modifications sharing :data:`DIGEST_SUMMARY_BUDGET` (the text part always gets
+    :data:`DIGEST_SUMMARY_CHARS`)."""
+    share = DIGEST_SUMMARY_BUDGET // max(modified, 1)
+    return max(DIGEST_SUMMARY_MIN_CHARS, min(DIGEST_SUMMARY_CHARS, share))
 
 
 def render_health(view: HealthView) -> RenderedMessage:
@@ -117,12 +177,14 @@ def email_environment() -> Environment:
     env = environment()
     env.filters.update(
         clip_diff=clip_diff,
+        change_summary=change_summary,
         clip_chars=clip_chars,
         counted=counted,
         diff_html=diff_table,
         filesize=filesize,
         highlight=highlight,
         safe_url=safe_url,
+        subject_detail=subject_detail,
         unified=render_unified,
     )
     env.globals.update(
@@ -146,6 +208,62 @@ def clip_chars(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit].rstrip()}… ({counted(len(text) - limit, 'more character')})"
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` on one line, cut to ``limit`` characters ending with ``…`` when longer."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else f"{text[: limit - 1].rstrip()}…"
+
+
+def is_generic_title(title: str) -> bool:
+    """True when ``title`` is one of :data:`GENERIC_TITLES` (it says nothing by itself)."""
+    squeezed = "".join(title.split()).strip(_TITLE_BRACKETS).casefold()
+    return squeezed in GENERIC_TITLES
+
+
+def change_summary(view: AlertView, limit: int = DIGEST_SUMMARY_CHARS) -> str | None:
+    """What a modification changed, in one line of at most ``limit`` characters.
+
+    The first added line of the text (whole line, new version), else ``N lines removed``
+    (a text diff that only removes), else ``title changed``, else the first changed
+    attachment (``attachment X changed``, ``+ N more files``); None when there is no diff.
+    """
+    body = view.body_diff
+    if body is not None and not body.is_empty:
+        first = body.first_added_line()
+        if first is not None:
+            return shorten(first, limit)
+        return f"{counted(body.removed_lines, 'line')} removed"
+    if view.title_diff is not None and not view.title_diff.is_empty:
+        return "title changed"
+    files = [a for a in view.attachments if a.change]
+    if not files:
+        return None
+    change = _FILE_CHANGES[files[0].change or "changed"]
+    more = f" (+ {counted(len(files) - 1, 'more file')})" if len(files) > 1 else ""
+    tail = f" {change}{more}"
+    name = shorten(files[0].name, max(limit - len("attachment ") - len(tail), 8))
+    return f"attachment {name}{tail}"
+
+
+def subject_detail(view: AlertView) -> str | None:
+    """What the subject adds after a :func:`is_generic_title` title, else None.
+
+    A modified or restored notice: :func:`change_summary`; a new one: the first line of its
+    text that is not the title. Cut to :data:`SUBJECT_SUMMARY_CHARS` characters.
+    """
+    if not is_generic_title(view.title):
+        return None
+    if view.kind == "new":
+        title = "".join(view.title.split())
+        for line in view.excerpt.splitlines():
+            if line.strip() and "".join(line.split()) != title:
+                return shorten(line, SUBJECT_SUMMARY_CHARS)
+        return None
+    if view.kind in ("modified", "restored"):
+        return change_summary(view, SUBJECT_SUMMARY_CHARS)
+    return None
 
 
 def counted(number: int, singular: str, plural: str | None = None) -> str:

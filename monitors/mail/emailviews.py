@@ -61,6 +61,21 @@ class TopicMatches:
     terms: tuple[str, ...]
     matches: tuple[MatchView, ...]
 
+    @property
+    def best(self) -> MatchView:
+        """The match shown for the topic: the first in the title, else the first one.
+
+        (Every match of a topic has the topic's priority, and topics already come highest
+        priority first: title over text, then earliest, is the whole ranking.)
+        """
+        return next((m for m in self.matches if m.field == "title"), self.matches[0])
+
+    @property
+    def others(self) -> tuple[MatchView, ...]:
+        """Every match of the topic but :attr:`best`, in their original order."""
+        best = self.best
+        return tuple(m for m in self.matches if m is not best)
+
 
 @dataclass(frozen=True)
 class CopyView:
@@ -134,6 +149,9 @@ class AlertView:
     listing_host: str | None = None
     file_format: str | None = None
     file_text_error: str | None = None
+    #: An alert sent (also) because its recipient follows the document: when they were first
+    #: alerted about it (None: not a followed revision; digests never set it).
+    followed_since: str | None = None
 
     def __post_init__(self) -> None:
         _check(self.kind, ALERT_KINDS, "alert kind")
@@ -163,6 +181,11 @@ class AlertView:
             )
             for topic, matches in order.items()
         )
+
+    @property
+    def more_matches(self) -> tuple[MatchView, ...]:
+        """The matches "Why this alert" leaves out (each topic shows only its best), by topic."""
+        return tuple(m for group in self.topic_groups for m in group.others)
 
     @property
     def number_not_in_title(self) -> str | None:

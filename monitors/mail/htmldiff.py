@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 
-from monitors.text.diff import GAP, DiffLine, Segment, TextDiff
+from monitors.text.diff import GAP, DiffLine, Segment, TextDiff, display_lines
 
 __all__ = [
     "DEL_STYLE",
@@ -92,10 +92,11 @@ def diff_table(diff: TextDiff, *, lang: str | None = None, terms: Iterable[str] 
     """``diff`` as a two-column table: a ``-``/``+``/``~`` marker, then the line.
 
     Changed lines show their per-token (per CJK character) segments as ``<del>``/``<ins>``;
-    gap markers show ``…``; ``terms`` are highlighted in inserted text.
+    gap markers show ``…``; ``terms`` are highlighted in inserted text. A mostly rewritten
+    line is shown as a removed row and an added row (:func:`monitors.text.diff.display_lines`).
     """
     terms = tuple(terms)
-    rows = Markup("").join(_row(line, terms) for line in diff.lines)
+    rows = Markup("").join(_row(line, terms) for line in display_lines(diff))
     return Markup(
         '<table role="presentation" width="100%%" cellpadding="0" cellspacing="0" border="0"'
         '%s style="%s;%s">\n%s</table>'

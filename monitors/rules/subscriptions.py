@@ -3,6 +3,9 @@
 A subscription gets an immediate alert for each change that matches one of its topics (every
 topic when it names none) from one of its sources (every source when it names none), and/or
 a daily or weekly digest of every change of its sources — relevant or not — grouped by topic.
+Once it was alerted about a document, it follows it: every later change of that document
+(modified, delisted, removed, restored) is alerted too, whatever text changed, unless
+``follow_revisions = false``.
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ class Subscription:
     timezone: str = "UTC"
     digest_hour: int = 8
     weekly_day: str = "monday"
+    #: Alert every later change of a document this subscription was alerted about.
+    follow_revisions: bool = True
 
     @property
     def zone(self) -> ZoneInfo:
@@ -78,6 +83,7 @@ _RULES: dict[str, Rule] = {
     "timezone": ZONE,
     "digest_hour": integer(0, 23, "an hour"),
     "weekly_day": choice(WEEKDAYS),
+    "follow_revisions": BOOLEAN,
 }
 _LISTS = ("topics", "sources")
 

@@ -148,6 +148,20 @@ class Ledger:
         )
         return row_id is not None
 
+    def first_alert_about_document(self, change_id: int, recipient: str) -> Delivery | None:
+        """The first alert queued for ``recipient`` (sent yet or not) about an earlier change
+        of the same document as change ``change_id`` (or notice, without one): the recipient
+        follows that document (:func:`monitors.changes.alerts.queue_immediate`)."""
+        row = self.store.row(
+            "SELECT a.* FROM alerts a JOIN changes c ON c.id = a.change_id "
+            "JOIN changes mine ON mine.id = ? "
+            "WHERE c.id < mine.id AND lower(a.recipient) = lower(?) "
+            "AND (c.document_id = mine.document_id OR (mine.document_id IS NULL "
+            "AND c.notice_id = mine.notice_id)) ORDER BY a.created_at, a.id LIMIT 1",
+            [change_id, recipient],
+        )
+        return _delivery(ALERTS, row) if row else None
+
     def changes_without_alert(self, recipient: str, since: str) -> list[Change]:
         """Classified changes detected since ``since`` that ``recipient`` has no alert for."""
         rows = self.store.rows(

@@ -20,15 +20,22 @@ from monitors.text.normalize import CJK_CHAR_CLASS
 
 __all__ = [
     "GAP",
+    "REWRITE_RATIO",
     "DiffLine",
     "Segment",
     "TextDiff",
     "diff_texts",
+    "display_lines",
+    "is_rewrite",
     "render_unified",
+    "similarity",
     "tokenize",
 ]
 
 GAP = "…"
+#: A replaced line whose :func:`similarity` is below this is shown as a removed line and an
+#: added line rather than with inline token highlights (see :func:`is_rewrite`).
+REWRITE_RATIO = 0.5
 SEGMENT_OPS = frozenset({"equal", "insert", "delete"})
 LINE_OPS = frozenset({"equal", "insert", "delete", "replace"})
 
@@ -92,6 +99,23 @@ class TextDiff:
     def is_empty(self) -> bool:
         """True when nothing changed."""
         return all(line.op == "equal" for line in self.lines)
+
+    def first_added_line(self) -> str | None:
+        """What the revision added, as one whole line of the new text (None: nothing added).
+
+        The first added line as shown (:func:`display_lines`: an inserted or rewritten
+        line), else the edited line that gained the most text: a date bumped on the line
+        above an extended paragraph ("令和8年1月8日更新") names the change less well than
+        the paragraph does.
+        """
+        shown = [line for line in display_lines(self) if line.new and line.new.strip()]
+        for line in shown:
+            if line.op == "insert":
+                return line.new
+        edited = [line for line in shown if line.op == "replace"]
+        if not edited:
+            return None
+        return max(edited, key=_inserted_length).new
 
     def added_text(self) -> str:
         """Inserted text only: whole inserted lines and each inserted segment, one per line."""
@@ -227,6 +251,76 @@ def diff_texts(old: str, new: str, *, context: int = 2) -> TextDiff:
     return TextDiff(lines=_trim_context(lines, context))
 
 
+def _is_content(token: str) -> bool:
+    """True for a token carrying meaning: a word, a number or a CJK character."""
+    return any(char.isalnum() for char in token)
+
+
+def _inserted_length(line: DiffLine) -> int:
+    return sum(len(segment.text) for segment in line.segments if segment.op == "insert")
+
+
+def similarity(segments: tuple[Segment, ...]) -> float:
+    """How much of a replaced line survives: ``K / min(A, B)`` over content tokens.
+
+    ``A``/``B`` count the content tokens (words, numbers, CJK characters) of the old/new
+    line and ``K`` those kept (in ``equal`` segments); spaces and punctuation are left out
+    because a rewritten sentence still shares most of them. Measured against the shorter
+    side, so a line that keeps its old words and gains a sentence (自2026年1月1日起执行 →
+    自2026年1月15日起执行。…前已签发的…继续有效) is an edit, not a rewrite: the old line is
+    mostly still there. 1.0 when either side has no content.
+    """
+    kept = old = new = 0
+    for segment in segments:
+        count = sum(_is_content(token) for token in tokenize(segment.text))
+        if segment.op == "equal":
+            kept += count
+            old += count
+            new += count
+        elif segment.op == "delete":
+            old += count
+        else:
+            new += count
+    return kept / min(old, new) if min(old, new) else 1.0
+
+
+def is_rewrite(line: DiffLine) -> bool:
+    """True for a replaced line that is mostly rewritten, so shown as removed + added.
+
+    Mostly rewritten: text was both deleted and inserted and its :func:`similarity` is
+    below :data:`REWRITE_RATIO` (0.5), i.e. less than half of the shorter version's words
+    survive in the other.
+    At that point inline highlights show more struck and inserted text than kept text, and
+    the kept pieces are scattered particles (的, の, a date) that chop both versions into
+    unreadable fragments; reading the old line, then the new one, is easier. A one-word
+    or one-name edit in a sentence (在丹佛举行 → 在奥罗拉举行: 0.8) stays well above it,
+    and a pure insertion or deletion inside a line reads well inline however long it is.
+    """
+    if line.op != "replace":
+        return False
+    ops = {segment.op for segment in line.segments}
+    if not {"delete", "insert"} <= ops:
+        return False
+    return similarity(line.segments) < REWRITE_RATIO
+
+
+def display_lines(diff: TextDiff) -> tuple[DiffLine, ...]:
+    """The lines of ``diff`` as shown: each :func:`is_rewrite` line split into a removed
+    line followed by an added line; every other line as it is.
+
+    A presentation rule only: the stored diff (and what rules match, ``added_text``) keep
+    the replaced line, so diffs stored before this rule are shown the same way.
+    """
+    shown: list[DiffLine] = []
+    for line in diff.lines:
+        if is_rewrite(line) and line.old is not None and line.new is not None:
+            shown.append(DiffLine("delete", line.old, None, (Segment("delete", line.old),)))
+            shown.append(DiffLine("insert", None, line.new, (Segment("insert", line.new),)))
+        else:
+            shown.append(line)
+    return tuple(shown)
+
+
 def _render_segments(segments: tuple[Segment, ...]) -> str:
     """Inline ``[-deleted-]{+inserted+}`` markup for a replaced line."""
     parts = []
@@ -243,10 +337,11 @@ def _render_segments(segments: tuple[Segment, ...]) -> str:
 def render_unified(diff: TextDiff) -> str:
     """Render ``diff`` as plain text: ``  `` context, ``- ``/``+ `` lines, ``~ `` inline edits.
 
-    Gap markers are rendered as ``  …``.
+    Gap markers are rendered as ``  …``; mostly rewritten lines as ``- `` then ``+ ``
+    (:func:`display_lines`).
     """
     rendered: list[str] = []
-    for line in diff.lines:
+    for line in display_lines(diff):
         if line.op == "equal":
             rendered.append(f"  {GAP if line.is_gap else line.new}")
         elif line.op == "delete":

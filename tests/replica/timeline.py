@@ -56,7 +56,8 @@ TIMELINE: dict[int, StateInfo] = {
         4,
         date(2026, 1, 8),
         datetime(2026, 1, 9, 20, 0, tzinfo=JST),
-        "One MOFCOM detail page (2025-12-26 通知) answers 404 but stays listed; new noise.",
+        "One MOFCOM detail page (2025-12-26 通知) answers 404 but stays listed; the aqygzj "
+        "copy of 2026 No. 1 gets a contact-address correction (no relevant text); new noise.",
     ),
     5: StateInfo(
         5,

@@ -251,25 +251,37 @@ def control_list_11() -> MofcomNotice:
     )
 
 
+JAPAN_NO1_TEXT = (
+    "根据《中华人民共和国出口管制法》《中华人民共和国两用物项出口管制条例》等法律法规"
+    "有关规定，为维护国家安全和利益、履行防扩散等国际义务，决定加强两用物项对日本出口管制。"
+    "现将有关事项公告如下：",
+    "禁止所有两用物项对日本军事用户、军事用途，以及一切有助于提升日本军事实力的其他"
+    "最终用户用途出口。",
+    "任何国家和地区的组织和个人，违反上述规定，将原产于中华人民共和国的相关两用物项转移或"
+    "提供给日本的组织和个人，将依法追究法律责任。",
+    "本公告自公布之日起正式实施。",
+    "商务部",
+    "2026年1月6日",
+)
+#: State 4: the bureau corrects its contact address under the announcement — a revision
+#: that matches no topic (alerted only to whoever follows the document).
+JAPAN_NO1_CORRECTION = "（联系地址已更正为：北京市东城区东长安街2号。）"
+
+
 def japan_2026_1() -> MofcomNotice:
-    """2026 No. 1 (toward Japan) at a synthetic aqygzj URL (state 2); the published text."""
+    """2026 No. 1 (toward Japan) at a synthetic aqygzj URL (state 2); the published text,
+    revised in state 4 by a contact-address correction (no relevant text changes)."""
     return _synthetic(
         "2026-no-1",
         GZJ,
         datetime(2026, 1, 6, 17, 30),
         "商务部公告2026年第1号 关于加强两用物项对日本出口管制的公告",
         "商务部公告2026年第1号",
-        versions=text(
-            "根据《中华人民共和国出口管制法》《中华人民共和国两用物项出口管制条例》等法律法规"
-            "有关规定，为维护国家安全和利益、履行防扩散等国际义务，决定加强两用物项对日本出口管制。"
-            "现将有关事项公告如下：",
-            "禁止所有两用物项对日本军事用户、军事用途，以及一切有助于提升日本军事实力的其他"
-            "最终用户用途出口。",
-            "任何国家和地区的组织和个人，违反上述规定，将原产于中华人民共和国的相关两用物项转移或"
-            "提供给日本的组织和个人，将依法追究法律责任。",
-            "本公告自公布之日起正式实施。",
-            "商务部",
-            "2026年1月6日",
+        versions=(
+            Version(1, (Section(JAPAN_NO1_TEXT),)),
+            Version(
+                4, (Section((*JAPAN_NO1_TEXT[:-2], JAPAN_NO1_CORRECTION, *JAPAN_NO1_TEXT[-2:])),)
+            ),
         ),
         first_state=2,
     )
