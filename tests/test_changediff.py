@@ -16,6 +16,7 @@ import pytest
 
 from monitors.changes import detect
 from monitors.changes.alerts import added_parts, arrived_texts, matchable_parts
+from monitors.core.errors import StoreError
 from monitors.mail.alertview import alert_view
 from monitors.storage.models import (
     NO_TEXT_CHANGE,
@@ -318,6 +319,15 @@ def test_old_rows_of_every_kind_are_read_parsed(store: Store) -> None:
     quiet = alert_view(store, config, delisted, [])
     assert (quiet.http_status, quiet.title_diff, quiet.body_diff) == (None, None, None)
     assert alert_view(store, config, restored, []).body_diff == restored.diff.body
+
+
+def test_a_corrupt_stored_diff_is_a_store_error_naming_the_change(store: Store) -> None:
+    notice = FetchedNotice(source="mofcom", url="https://www.mofcom.gov.cn/a.html",
+                           title="商务部公告2026年第1号", text="正文", raw_html=b"")  # fmt: skip
+    notice_id = detect.record_fetch(store, notice, run_id=None, baseline=True).notice_id
+    change_id = _stored_change(store, notice_id, "modified", '{"title": 1')
+    with pytest.raises(StoreError, match=rf"change {change_id}: its stored diff is unreadable"):
+        store.list_changes()
 
 
 def test_stored_json_is_utf8_with_default_separators() -> None:

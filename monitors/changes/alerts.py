@@ -166,7 +166,7 @@ def alert_followed_since(store: Store, config: Config, delivery: Delivery) -> st
     """For an alert row being rendered: when its recipient was first alerted about the
     change's document, if the change reaches them (also) as a followed revision; else None
     (the "Why this alert" part says so)."""
-    subscription = next((s for s in config.subscriptions if s.name == delivery.subscription), None)
+    subscription = config.subscription(delivery.subscription)
     change = store.get_change(delivery.change_id) if delivery.change_id is not None else None
     if subscription is None or change is None:
         return None

@@ -152,6 +152,10 @@ class Config:
             known = ", ".join(self.sources) or "none"
             raise ConfigError(f"unknown source {name!r} (configured: {known})") from None
 
+    def subscription(self, name: str | None) -> Subscription | None:
+        """The subscription called ``name`` (None when none is: it was removed since)."""
+        return next((s for s in self.subscriptions if s.name == name), None)
+
     @property
     def db_path(self) -> Path:
         """The SQLite database inside the data directory."""

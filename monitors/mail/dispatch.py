@@ -133,7 +133,7 @@ def _send_alert(
 def _send_digest(
     store: Store, config: Config, delivery: Delivery, transport: Transport
 ) -> DeliveryResult:
-    subscription = next((s for s in config.subscriptions if s.name == delivery.subscription), None)
+    subscription = config.subscription(delivery.subscription)
     if subscription is None:
         return DeliveryResult("failed", f"subscription {delivery.subscription!r} was removed")
     if not (delivery.period and delivery.period_start and delivery.period_end):

@@ -772,9 +772,19 @@ def _change(row: dict[str, Any]) -> Change:
         detected_at=row["detected_at"],
         version_id=row["version_id"],
         previous_version_id=row["previous_version_id"],
-        diff=ChangeDiff.from_json(row["diff"]) if row["diff"] else None,
+        diff=_change_diff(row),
         document_id=row.get("document_id"),
     )
+
+
+def _change_diff(row: dict[str, Any]) -> ChangeDiff | None:
+    """The stored diff of a change row, parsed; a corrupt one is a StoreError naming the row."""
+    if not row["diff"]:
+        return None
+    try:
+        return ChangeDiff.from_json(row["diff"])
+    except ValueError as exc:
+        raise StoreError(f"change {row['id']}: its stored diff is unreadable: {exc}") from exc
 
 
 def _run(row: dict[str, Any]) -> Run:
