@@ -99,6 +99,8 @@ CASES: list[tuple[dict[str, Any], str]] = [
      ' got "Asia/Tokio"'),
     ({"subscriptions": [{**SUB, "weekly_day": "Monday"}]},
      "subscriptions[0].weekly_day: expected one of monday, tuesday"),
+    ({"subscriptions": [{**SUB, "language": "cn"}]},
+     'subscriptions[0].language: expected one of zh, ja, en, got "cn"'),
     ({"subscriptions": [{**SUB, "immediate": False}]},
      'subscriptions[0].digest: expected "daily" or "weekly" when immediate = false'),
     # durations

@@ -334,7 +334,43 @@ def modified_generic_page() -> AlertView:
     )
 
 
+def modified_in_two_languages() -> AlertView:
+    """MOFCOM 2025 No. 85 revised in Chinese and in English in one crawl: one alert, headlined
+    in Chinese, the English copy's change below it."""
+    english = alert(
+        change_id=12,
+        kind="modified",
+        source="mofcom-en",
+        source_title="MOFCOM English",
+        url="https://english.mofcom.gov.cn/Policies/AnnouncementsOrders/art/2026/art_85.html",
+        title="MOFCOM and GAC Announcement No. 85, 2025",
+        language="en",
+        body_diff=diff_texts(
+            "III. This announcement shall come into force on January 1, 2026.",
+            "III. This announcement shall come into force on January 15, 2026.",
+        ),
+        attachments=(
+            AttachmentView("Annex 1.pdf", "https://english.mofcom.gov.cn/a1.pdf", 1024, "added"),
+        ),
+    )
+    return alert(
+        change_id=11,
+        kind="modified",
+        title="商务部 海关总署公告2025年第85号 公布《2026年出口许可证管理货物目录》",
+        doc_number="商务部 海关总署公告2025年第85号",
+        copies=(CopyView("mofcom-en", "en", english.url),),
+        matches=(
+            MatchView("licences", "Export licences", "出口许可证", "…已签发的出口许可证…", "text"),
+        ),
+        body_diff=diff_texts(
+            "三、本公告自2026年1月1日起执行。", "三、本公告自2026年1月15日起执行。"
+        ),
+        also=(english,),
+    )
+
+
 ALERTS = {
+    "alert_modified_copies": modified_in_two_languages,
     "alert_modified_generic": modified_generic_page,
     "alert_new_zh": new_chinese_announcement,
     "alert_modified_ja": modified_japanese_notice,
@@ -824,6 +860,16 @@ def test_hostile_text_is_escaped_everywhere_in_html(kind: str) -> None:
     assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in rendered.html
     assert not [attrs for tag, attrs in parser.tags if attrs.get("lang") not in (None, "en", "zh")]
     assert HOSTILE in rendered.text  # plain text is not HTML: shown as is, never entity-escaped
+
+
+def test_hostile_text_of_another_copy_is_escaped() -> None:
+    view = replace(alert(kind="modified"), also=(hostile_alert("modified"), hostile_alert("new")))
+    rendered = render_alert(view)
+    parse_html(rendered.html)
+    assert "<script>" not in rendered.html and "<img" not in rendered.html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered.html
+    assert 'href="javascript:' not in rendered.html
+    assert HOSTILE in rendered.text
 
 
 def test_hostile_text_is_escaped_in_the_digest() -> None:

@@ -46,7 +46,7 @@ def test_docx_text_is_normalised() -> None:
 def test_xlsx_rows() -> None:
     result = extract_text(xlsx_bytes([["序号", "名称"], [1, "TDK株式会社"]]))
     assert result.extractor == "xlsx"
-    assert result.text == "[Sheet]\n序号名称\n1 TDK株式会社"  # cells joined, then normalised
+    assert result.text == "[Sheet]\n序号 | 名称\n1 | TDK株式会社"  # cells kept apart
 
 
 @pytest.mark.parametrize(

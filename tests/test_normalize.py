@@ -37,11 +37,11 @@ from monitors.text import normalize
 from monitors.text.normalize import (
     BLOCK_TAGS,
     DROP_TAGS,
-    SPACED_TAGS,
     content_hash,
     html_to_text,
     is_cjk,
     normalize_text,
+    table_row,
 )
 from tests.replica.app import ReplicaApp
 from tests.replica.content import meti as meti_content
@@ -153,7 +153,7 @@ def test_is_cjk_rejects_non_single_characters(bad: str) -> None:
         ("<h1>Title</h1><section>Body</section>", "Title\nBody"),
         ("<dl><dt>term</dt><dd>def</dd></dl>", "term\ndef"),
         ("<blockquote>q</blockquote><article>art</article>", "q\nart"),
-        ("<table><tr><td>A</td><td>B</td></tr><tr><td>C</td></tr></table>", "A B\nC"),
+        ("<table><tr><td>A</td><td>B</td></tr><tr><td>C</td></tr></table>", "A | B\nC"),
         ("<p>Export\n   control\tnotice</p>", "Export control notice"),
         ("<p>关于\n加强</p>", "关于加强"),
         ("<pre>line1\nline2</pre>", "line1\nline2"),
@@ -200,9 +200,9 @@ def test_html_to_text_reads_a_parsed_node_without_parsing_it(
     content = page.css("div#c")[0]
     before = page.get()
     monkeypatch.setattr(normalize.etree, "HTMLParser", None)  # a parse would fail
-    assert html_to_text(content) == "第一条\nA B\na\nb"  # the element, never its tail
-    assert html_to_text(content.root) == "第一条\nA B\na\nb"  # an lxml element
-    assert html_to_text(page) == "第一条\nA B\na\nb\ntail\noutside"
+    assert html_to_text(content) == "第一条\nA | B\na\nb"  # the element, never its tail
+    assert html_to_text(content.root) == "第一条\nA | B\na\nb"  # an lxml element
+    assert html_to_text(page) == "第一条\nA | B\na\nb\ntail\noutside"
     assert html_to_text(page.css("td::text")[1]) == "B"  # a text result is text
     assert page.get() == before  # not modified
 
@@ -238,40 +238,58 @@ def test_content_hash_separates_parts() -> None:
 # html_to_text used to parse markup with BeautifulSoup (lxml parser) and walk the soup; the
 # spiders handed it ``node.get()``, so every page was parsed again. It now walks the lxml tree
 # the page was already parsed into (and reads strings in one streaming lxml parse). The
-# reference below is the former implementation, kept only here: both must give the same text
-# for every page the project reads.
+# reference below is the former implementation, kept only here (its table rule, added later,
+# written recursively over the soup rather than with the builder's frames): both must give
+# the same text for every page the project reads.
 
 _REFERENCE_DROP_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
 
 
+@dataclass(frozen=True)
+class _Cell:
+    """The raw text of a table cell on its way up to the row that holds it."""
+
+    text: str
+
+
+def _reference_pieces(node: object, pre: int) -> list[str | _Cell]:
+    """Raw text pieces of a bs4 node: strings, and cells not yet claimed by a row."""
+    if isinstance(node, NavigableString):
+        if isinstance(node, _REFERENCE_DROP_STRINGS):
+            return []
+        return [str(node) if pre else normalize._SPACE_RE.sub(" ", str(node))]
+    if not isinstance(node, Tag) or node.name in DROP_TAGS:
+        return []
+    pre += node.name == "pre"
+    pieces = [piece for child in node.contents for piece in _reference_pieces(child, pre)]
+    if node.name in ("td", "th"):
+        return [_Cell(_reference_join(pieces))]
+    if node.name == "tr":
+        cells, stray = [], ""
+        for piece in pieces:  # text between the cells counts as a cell of its own
+            if isinstance(piece, _Cell):
+                cells += [stray, piece.text]
+                stray = ""
+            else:
+                stray += piece
+        return [f"\n{table_row([*cells, stray])}\n"]
+    if node.name in BLOCK_TAGS:
+        return ["\n", *pieces, "\n"]
+    return pieces
+
+
+def _reference_join(pieces: list[str | _Cell]) -> str:
+    """Join pieces; a cell outside any row is a row of its own."""
+    return "".join(
+        f"\n{table_row([piece.text])}\n" if isinstance(piece, _Cell) else piece for piece in pieces
+    )
+
+
 def reference_html_to_text(markup: str) -> str:
-    """The former html_to_text (BeautifulSoup, lxml parser) of an HTML string."""
+    """The former html_to_text (BeautifulSoup, lxml parser) of an HTML string, with the
+    table rule written independently (recursively, over the soup)."""
     soup = BeautifulSoup(markup, "lxml")
-    parts: list[str] = []
-    stack: list[object] = [soup]
-    end_block, end_pre = object(), object()
-    pre_depth = 0
-    while stack:
-        item = stack.pop()
-        if item is end_block:
-            parts.append("\n")
-        elif item is end_pre:
-            pre_depth -= 1
-        elif isinstance(item, NavigableString):
-            if not isinstance(item, _REFERENCE_DROP_STRINGS):
-                text = str(item)
-                parts.append(text if pre_depth else normalize._SPACE_RE.sub(" ", text))
-        elif isinstance(item, Tag) and item.name not in DROP_TAGS:
-            if item.name in BLOCK_TAGS:
-                parts.append("\n")
-                stack.append(end_block)
-            elif item.name in SPACED_TAGS:
-                parts.append(" ")
-            if item.name == "pre":
-                pre_depth += 1
-                stack.append(end_pre)
-            stack.extend(reversed(item.contents))
-    return normalize_text("".join(parts))
+    return normalize_text(_reference_join(_reference_pieces(soup, 0)))
 
 
 #: Elements compared one by one besides the whole page: every one with an id or a class

@@ -328,7 +328,8 @@ def test_qa_and_news_have_no_number_and_no_effective_date(
 ) -> None:
     qa = spider.extract_notice(site.html(JAPAN_QA, 2), ListedNotice(JAPAN_QA, "", None))
     assert "商务部公告2026年第1号" in qa.text, "the Q&A cites the announcement..."
-    assert qa.doc_number is None and qa.doc_key is None, "...but is not a copy of it"
+    assert qa.doc_number is None, "...but is not a copy of it: it is keyed as a page"
+    assert qa.doc_key == f"mofcom-page/2026-01-06/{qa.title}"
     assert (qa.metadata["doc_type"], qa.metadata["effective"]) == ("qa", None)
     news = spider.extract_notice(site.html(WORK_NEWS, 2), ListedNotice(WORK_NEWS, "", None))
     assert (news.metadata["doc_type"], news.metadata["effective"]) == ("news", None)

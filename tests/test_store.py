@@ -25,6 +25,7 @@ def test_open_creates_schema_in_wal_mode(tmp_path: Path) -> None:
         "m007_notice_section",
         "m008_drop_deliveries",
         "m009_installation",
+        "m010_alert_groups",
     ]
     with Store.open(tmp_path / "d" / "dualwatch.db") as again:
         assert [m.name for m in migrations.applied(again.db)] == applied

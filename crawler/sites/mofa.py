@@ -1,7 +1,19 @@
-"""MOFA Japan's press pages (Japanese and English sites): listings, date headings, titles.
+"""MOFA Japan's press pages (Japanese and English sites): listings, date headings, titles,
+and the pairing of a release's Japanese and English pages.
 
 Shared by :mod:`crawler.spiders.mofa_ja` and :mod:`crawler.spiders.mofa_en`; the page
 structures are described there.
+
+**Japanese and English pages of one release** share one ``doc_key`` (so they are one
+document), ``mofa-release/<the Japanese page's canonical https URL>`` (:func:`release_key`).
+How real pages link their translation is not known, so the rule reads two tolerant signals
+(:func:`linked_translation`): a ``<link rel="alternate" hreflang="ja">`` (``"en"`` on a
+Japanese page), else exactly one link inside the main content (noise such as related links
+removed) to a release page of the other language on www.mofa.go.jp: a Japanese release is an
+``.html`` page under ``/mofaj/``, an English one an ``.html`` page under ``/press/``; index
+pages (``…index.html``, the header's language switch to a top page) never count. A Japanese
+page keys itself by its own URL (an unpaired one is a document of its own anyway); an English
+page takes the key of the Japanese page it links, and gets none without such a link.
 """
 
 from __future__ import annotations
@@ -11,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from parsel import Selector
 from scrapy.http import Response
@@ -42,6 +54,11 @@ KIND_BY_FOLDER = (("/mofaj/press/kaiken/", PRESS_CONFERENCE), ("/mofaj/press/dan
 #: Who speaks in a 談話 or 記者会見 (the first named in the title; the longest at a tie).
 SPEAKERS = ("外務大臣政務官", "外務副大臣", "外務事務次官", "外務報道官", "外務大臣")
 ISSUER = "外務省"
+MOFA_HOSTS = ("www.mofa.go.jp", "mofa.go.jp")
+#: Prefix of the ``doc_key`` the Japanese and English pages of one release share.
+RELEASE_KEY = "mofa-release/"
+#: Path prefix of each language's release pages (Japanese under /mofaj/, English under /press/).
+RELEASE_PREFIX = {"ja": "/mofaj/", "en": "/press/"}
 
 
 @dataclass(frozen=True)
@@ -266,3 +283,56 @@ def pop_conference_line(content: Selector, response: Response | Selector) -> str
 def today_in_japan() -> date:
     """Today's date in Japan (JST)."""
     return (datetime.now(UTC) + JST).date()
+
+
+def canonical_mofa_url(url: str) -> str | None:
+    """``https://www.mofa.go.jp<path>`` of a MOFA page URL (query and fragment dropped);
+    None when ``url`` is not an http(s) URL on www.mofa.go.jp."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or (parts.hostname or "").lower() not in MOFA_HOSTS:
+        return None
+    return f"https://{MOFA_HOSTS[0]}{parts.path or '/'}"
+
+
+def release_page(url: str, language: str) -> str | None:
+    """The canonical URL when ``url`` is a MOFA release page in ``language`` (``ja``: an
+    ``.html`` page under /mofaj/; ``en``: under /press/), not an index page; else None."""
+    canonical = canonical_mofa_url(url)
+    if canonical is None:
+        return None
+    path = urlsplit(canonical).path
+    name = path.rsplit("/", 1)[-1]
+    if not path.startswith(RELEASE_PREFIX[language]) or not name.endswith(".html"):
+        return None
+    return None if name.endswith("index.html") else canonical
+
+
+def linked_translation(page: Selector | Response, content: Selector, language: str) -> str | None:
+    """The canonical URL of the ``language`` (``ja``/``en``) page that ``page`` links as its
+    translation: its ``<link rel="alternate" hreflang=…>``, else the one release page of that
+    language linked inside ``content`` (None when none or several different ones are)."""
+    base = getattr(page, "url", "")
+    alternates = (
+        release_page(urljoin(base, link.attrib["href"]), language)
+        for link in page.css("link[hreflang][href]")
+        if _alternate_in(link, language)
+    )
+    if found := next((url for url in alternates if url), None):
+        return found
+    linked = {
+        release_page(urljoin(base, href), language)
+        for href in content.css("a::attr(href)").getall()
+    } - {None}
+    return linked.pop() if len(linked) == 1 else None
+
+
+def _alternate_in(link: Selector, language: str) -> bool:
+    """True for a ``<link rel="alternate">`` whose ``hreflang`` is ``language`` (any region)."""
+    rels = link.attrib.get("rel", "").lower().split()
+    return "alternate" in rels and link.attrib["hreflang"].strip().lower().split("-")[0] == language
+
+
+def release_key(japanese_url: str | None) -> str | None:
+    """``mofa-release/<canonical URL>`` of a Japanese page (None for a non-MOFA URL)."""
+    canonical = canonical_mofa_url(japanese_url) if japanese_url else None
+    return f"{RELEASE_KEY}{canonical}" if canonical else None

@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
@@ -27,12 +28,15 @@ from crawler.sites.jpaas import API_KEYS, JpaasSpider, Unit
 from monitors.core.errors import ParseError
 from monitors.storage.models import FetchedNotice
 from monitors.text.dates import find_date, parse_datetime_cst
-from monitors.text.docnumber import find_effective_date, parse_doc_number
+from monitors.text.docnumber import DocNumber, find_effective_date, parse_doc_number
+from monitors.text.identity import page_copy_key
 from monitors.text.metadata import lenient
 from monitors.text.normalize import collapse_whitespace, html_to_text
 
 HEADER_FIELD = re.compile(r"【(发布单位|发布文号|发文日期)】[\s:：]*([^\n【]*)")
 BODY_NOISE = "script, style, noscript, iframe, .art-fx, .share, .bdsharebuttonbox, .print"
+#: Issuer family of unnumbered MOFCOM pages' copy keys (www, aqygzj and exportcontrol alike).
+PAGE_FAMILY = "mofcom-page"
 
 
 class MofcomArticleSpider(JpaasSpider):
@@ -116,7 +120,7 @@ class MofcomArticleSpider(JpaasSpider):
             raw_html=response.body,
             published=published,
             doc_number=str(number) if number else None,
-            doc_key=number.key if number else None,
+            doc_key=copy_key(number, published, title),
             issuer=header.get("发布单位")
             or response.css('meta[name="ContentSource"]::attr(content)').get(),
             listed_date=entry.listed_date,
@@ -130,6 +134,15 @@ class MofcomArticleSpider(JpaasSpider):
             },
             **self.validators(response),
         )
+
+
+def copy_key(number: DocNumber | None, published: date | None, title: str) -> str | None:
+    """The ``doc_key`` of a page on any MOFCOM site: its number's key; for an unnumbered
+    page (a spokesperson Q&A, news) ``mofcom-page/<date>/<normalised title>``, so its copies
+    on www, aqygzj and exportcontrol are one document (None: generic title or no date)."""
+    if number is not None:
+        return number.key
+    return page_copy_key(PAGE_FAMILY, published, title)
 
 
 def doc_type(kind: str | None, title: str) -> str:

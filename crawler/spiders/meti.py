@@ -23,8 +23,8 @@ Two kinds of notices:
   is a modification with a diff.
 
 Tables are rendered one row per line with the cells separated by `` | `` (lines inside a
-cell joined by `` / ``), so ``令和8年1月8日 | 令和8年2月1日 | 輸出貿易管理令…`` never runs
-together.
+cell joined by `` / ``; html_to_text does this for every source), so
+``令和8年1月8日 | 令和8年2月1日 | 輸出貿易管理令…`` never runs together.
 
 METI's WAF answers automated clients with an empty 200/202 or a 403: ``check_page`` turns an
 empty body (or a small block page) into ``blocked`` — the feed callback is ``@guarded`` and the
@@ -38,7 +38,6 @@ Every assumption fails loudly with a ParseError when it does not hold.
 
 from __future__ import annotations
 
-import copy
 import logging
 import re
 import time
@@ -86,9 +85,6 @@ JA_EFFECTIVE = re.compile(
     r"(?P<when>公布の日|[^、。，\n（）]{4,24}?)\s*(?:から|より)\s*(?:施行|適用|実施|運用を開始)"
 )
 ATOM_ENTRY = "/*/*[local-name()='entry']"
-#: How table cells and the lines inside one cell are joined in the extracted text.
-CELL_SEPARATOR = " | "
-CELL_LINE_SEPARATOR = " / "
 
 
 @dataclass(frozen=True)
@@ -385,33 +381,10 @@ def main_content(response: Response) -> tuple[str, Selector]:
 
 
 def content_text(content: Selector) -> str:
-    """The normalised text of ``content``, each table row on one line with its cells
-    separated by `` | `` (html_to_text alone runs CJK cells together)."""
-    fragment = copy.deepcopy(content.root)  # a private copy: the tables are replaced below
-    fragment.tail = None
-    tables = list(fragment.iter("table"))
-    for table in reversed(tables):  # inner tables first
-        flat = table.makeelement("div", {})
-        lines = [_cell_text(caption) for caption in table.iterchildren("caption")]
-        for row in table.iter("tr"):
-            cells = [_cell_text(cell) for cell in row if cell.tag in ("td", "th")]
-            lines.append(CELL_SEPARATOR.join(cells) if any(cells) else "")
-        for line in filter(None, lines):
-            paragraph = flat.makeelement("p", {})
-            paragraph.text = line
-            flat.append(paragraph)
-        flat.tail = table.tail
-        parent = table.getparent()
-        if parent is not None:
-            parent.replace(table, flat)
-        elif table is fragment:
-            fragment = flat
-    return html_to_text(fragment)
-
-
-def _cell_text(cell: Any) -> str:
-    """One table cell as one line (its own lines joined by `` / ``)."""
-    return CELL_LINE_SEPARATOR.join(html_to_text(cell).splitlines())
+    """The normalised text of ``content``: each table row on one line with its non-empty
+    cells separated by `` | `` (lines inside a cell joined by `` / ``), as
+    :func:`~monitors.text.normalize.html_to_text` renders every table."""
+    return html_to_text(content)
 
 
 def parse_atom(response: Response) -> list[FeedEntry]:

@@ -8,6 +8,10 @@ the year drops by one whenever the listing, read newest first, steps back across
 Detail pages (``/press/release/pressite_000001_NNNNN.html``) use the page-single template with
 a US-format date line (``January 6, 2026``). A translation that lags reads ``The text will be
 coming soon.``; when the text replaces it, that is an ordinary modification.
+
+A page that links its Japanese original (``<link rel="alternate" hreflang="ja">``, or one link
+in the main content to a Japanese release page) is one document with it: its ``doc_key`` is the
+Japanese page's (:func:`crawler.sites.mofa.linked_translation`); without such a link, none.
 """
 
 from __future__ import annotations
@@ -27,9 +31,11 @@ from crawler.selectors import select_many, select_one
 from crawler.sites.base import DualwatchSpider, collect_attachments, guarded, strip_noise
 from crawler.sites.mofa import (
     BODY_NOISE,
+    linked_translation,
     month_end,
     page_title,
     pop_date_line,
+    release_key,
     today_in_japan,
 )
 from monitors.core.errors import ParseError
@@ -82,6 +88,7 @@ class MofaEnSpider(DualwatchSpider):
             text=text,
             raw_html=response.body,
             published=published,
+            doc_key=release_key(linked_translation(response, content, "ja")),
             issuer=ISSUER,
             listed_date=entry.listed_date,
             attachments=collect_attachments(content, response.url),

@@ -15,7 +15,8 @@ The source reads one or more static listings, configured as ``sections`` (a list
   (``（令和8年1月7日（水曜日）10時30分 於：本省会見室）``).
 
 Detail pages use the page-single template (``div#maincontents``, date line
-``div.rightalign``).
+``div.rightalign``). Each page's ``doc_key`` is ``mofa-release/<its canonical URL>``: the key
+an English translation that links it takes too (:mod:`crawler.sites.mofa`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from crawler.sites.mofa import (
     parse_release_index,
     pop_conference_line,
     pop_date_line,
+    release_key,
     speaker_of,
     today_in_japan,
 )
@@ -136,6 +138,7 @@ class MofaJaSpider(DualwatchSpider):
             text=text,
             raw_html=response.body,
             published=published,
+            doc_key=release_key(response.url),
             issuer=ISSUER if kind == PRESS_RELEASE else speaker_of(title),
             listed_date=entry.listed_date,
             attachments=collect_attachments(content, response.url),

@@ -32,6 +32,7 @@ from scrapy.http import Request, Response
 from crawler.items import ListedNotice
 from crawler.selectors import select_one
 from crawler.sites.base import DualwatchSpider, collect_attachments, guarded, strip_noise
+from crawler.sites.mofcom import copy_key
 from monitors.core.errors import ConfigError, ParseError
 from monitors.storage.models import Attachment, FetchedNotice
 from monitors.text.dates import find_date, parse_datetime_cst
@@ -166,7 +167,7 @@ class MofcomEclSpider(DualwatchSpider):
             raw_html=response.body,
             published=published,
             doc_number=str(number) if number else None,
-            doc_key=number.key if number else None,
+            doc_key=copy_key(number, published, title),
             issuer=" ".join(number.issuers) if number else source,
             listed_date=entry.listed_date,
             attachments=attachments(content, response.url),

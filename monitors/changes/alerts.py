@@ -15,6 +15,10 @@ interested recipient, and deliver what is due — each alert to each recipient o
   sent yet or not, every later change of it (:data:`FOLLOWED_KINDS`) is queued for that
   recipient's subscription too, whatever text changed — unless it sets
   ``follow_revisions = false``. Its sources and ``immediate`` still apply.
+* One alert per document per crawl: the copies and languages of one document that changed
+  in the same crawl (batch) are one alert, headlined by the copy in the subscription's
+  ``language`` (default: the original), carrying each other copy's change (``merged``
+  ledger rows); it is sent when any of them earns the subscription an alert.
 * Delivery failures are retried with exponential backoff across restarts; a permanent
   refusal (5xx) is recorded as failed and shown by `dualwatch alerts`.
 """
@@ -22,8 +26,8 @@ interested recipient, and deliver what is due — each alert to each recipient o
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from monitors.core.config import Config
@@ -112,25 +116,128 @@ def arrived_texts(store: Store, diff: ChangeDiff) -> list[str]:
 
 def queue_immediate(store: Store, config: Config) -> int:
     """Queue an alert for every relevant change each immediate subscription has not had, and
-    for every later change of a document it was alerted about (it follows it)."""
+    for every later change of a document it was alerted about (it follows it): one alert per
+    document per crawl (:func:`crawl_groups`), headlined by :func:`headline_change`."""
     ledger = Ledger(store)
     queued = 0
     for subscription in config.subscriptions:
         if not subscription.immediate:
             continue
         since = ledger.subscriber_since(subscription.name, subscription.email)
-        for change in ledger.changes_without_alert(subscription.email, since):
-            if not subscription.wants_source(change.source):
+        candidates = [
+            change
+            for change in ledger.changes_without_alert(subscription.email, since)
+            if subscription.wants_source(change.source)
+        ]
+        for group in crawl_groups(ledger, candidates):
+            wanted = [c for c in group if _wanted(ledger, subscription, c)]
+            if not wanted:
                 continue
-            topics = [m.topic for m in ledger.matches_of(change.id)]
-            following = not subscription.wants_topics(topics) and bool(
-                followed_since(ledger, change, subscription, subscription.email)
+            headline = headline_change(store, group, wanted, subscription.language)
+            queued += ledger.queue_alert(
+                headline.id,
+                subscription.name,
+                subscription.email,
+                config.mail.message_id_domain,
+                merged=[c.id for c in group if c.id != headline.id],
             )
-            if wants_alert(subscription, change.source, change.kind, topics, following):
-                queued += ledger.queue_alert(
-                    change.id, subscription.name, subscription.email, config.mail.message_id_domain
-                )
     return queued
+
+
+def crawl_groups(ledger: Ledger, changes: Sequence[Change]) -> list[list[Change]]:
+    """``changes`` grouped by document (the notice, without one) and crawl batch: every copy
+    and language of one document that changed in one crawl is one group, in order of first
+    change. A change detected outside a crawl is a group of its own."""
+    batches = ledger.batches_of(changes)
+    groups: dict[tuple[object, ...], list[Change]] = {}
+    for change in changes:
+        batch = batches.get(change.id)
+        about = (
+            ("document", change.document_id) if change.document_id else ("notice", change.notice_id)
+        )
+        key = (*about, batch) if batch else ("change", change.id)
+        groups.setdefault(key, []).append(change)
+    return list(groups.values())
+
+
+def headline_change(
+    store: Store, group: Sequence[Change], wanted: Sequence[Change], language: str | None
+) -> Change:
+    """The change an alert about ``group`` is headlined by: a copy in the subscriber's
+    ``language`` (None: the original — a copy not in English, since MOFCOM, MOFA and METI
+    publish in Chinese or Japanese first), then one that matched (``wanted``), then the
+    first."""
+    wanted_ids = {c.id for c in wanted}
+
+    def rank(change: Change) -> tuple[bool, bool, int]:
+        preferred = is_preferred(change_language(store, change), language)
+        return (not preferred, change.id not in wanted_ids, change.id)
+
+    return min(group, key=rank)
+
+
+def is_preferred(copy_language: str | None, language: str | None) -> bool:
+    """Whether a copy in ``copy_language`` suits a subscriber preferring ``language`` (None:
+    the original, i.e. not the English translation)."""
+    return copy_language == language if language else copy_language != "en"
+
+
+def alert_changes(
+    store: Store, change: Change, merged: Sequence[Change], language: str | None
+) -> tuple[Change, list[Change]]:
+    """The change an alert shows first and the others it carries, for a subscriber preferring
+    ``language``. The other copies of a new document found in the same crawl are no changes
+    of their own (detection records them as copies): they are shown as new too, and the
+    alert is headlined by the copy that suits the subscriber (:func:`is_preferred`)."""
+    if change.kind != "new" or change.document_id is None:
+        return change, list(merged)
+    copies = [change, *_copies_found_with(store, change)]
+    shown = next((c for c in copies if is_preferred(change_language(store, c), language)), change)
+    return shown, [c for c in copies if c is not shown] + list(merged)
+
+
+def _copies_found_with(store: Store, change: Change) -> list[Change]:
+    """The other copies of a new change's document first stored in the same crawl, each as a
+    ``new`` change of its own page (same id and time as ``change``)."""
+    found = []
+    for copy in store.copies_of(change.document_id) if change.document_id else ():
+        if copy.id == change.notice_id or copy.current_version_id is None:
+            continue
+        found.append(
+            replace(
+                change,
+                notice_id=copy.id,
+                run_id=store.first_run_of(copy.id),
+                source=copy.source,
+                url=copy.url,
+                title=copy.title,
+                version_id=copy.current_version_id,
+            )
+        )
+    batch = _batch(store, change.run_id)
+    return [c for c in found if batch is not None and _batch(store, c.run_id) == batch]
+
+
+def _batch(store: Store, run_id: int | None) -> str | None:
+    run = store.get_run(run_id) if run_id is not None else None
+    return run.batch if run else None
+
+
+def change_language(store: Store, change: Change) -> str | None:
+    """The language (zh, ja, en) of the version a change is about, if recorded."""
+    version_id = change.previous_version_id if change.kind == "removed" else change.version_id
+    version = store.get_version(version_id) if version_id else None
+    language = version.metadata.get("language") if version else None
+    return str(language) if language else None
+
+
+def _wanted(ledger: Ledger, subscription: Subscription, change: Change) -> bool:
+    """Whether ``change`` by itself earns ``subscription`` an alert (:func:`wants_alert`)."""
+    topics = [m.topic for m in ledger.matches_of(change.id)]
+    following = not subscription.wants_topics(topics) and bool(
+        followed_since(ledger, change, subscription, subscription.email)
+    )
+    return wants_alert(subscription, change.source, change.kind, topics, following)
 
 
 def wants_alert(

@@ -37,7 +37,7 @@ from monitors.storage.models import (
 from monitors.storage.store import Store, utcnow
 from monitors.text.diff import diff_texts, render_unified
 from monitors.text.docnumber import parse_doc_number
-from monitors.text.normalize import content_hash, normalize_text
+from monitors.text.normalize import content_hash, normalize_text, only_separators_differ
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +53,14 @@ class Outcome:
 
 
 def document_identity(fetched: FetchedNotice) -> str | None:
-    """The identity shared by every copy of the same numbered document (None: unnumbered)."""
+    """The identity shared by every copy of one document: its number's identity; for an
+    unnumbered page, the copy key its spider gave it (``doc_key``: e.g. one spokesperson
+    Q&A on two MOFCOM sites, or MOFA's Japanese and English pages of one release); else
+    None (a document of its own)."""
     number = parse_doc_number(fetched.doc_number) if fetched.doc_number else None
-    return number.identity if number else None
+    if number is not None:
+        return number.identity
+    return fetched.doc_key or None
 
 
 def fingerprint(fetched: FetchedNotice) -> str:
@@ -102,7 +107,34 @@ def record_fetch(
             store.set_current_version(notice_id, hashes[digest])
             log.info("%s: content flipped back to version %s", fetched.url, hashes[digest])
             return Outcome("reverted", notice_id)
+        current = store.get_version(current_id) if current_id else None
+        if current is not None and is_reextraction(current, fetched):
+            store.set_current_version(
+                notice_id, store.insert_version(notice_id, run_id, fetched, digest, now)
+            )
+            log.info("%s: re-extracted with table separators, content unchanged", fetched.url)
+            return Outcome("unchanged", notice_id)
         return _record_modified(store, fetched, digest, notice_id, current_id, run_id, now)
+
+
+def is_reextraction(current: Version, fetched: FetchedNotice) -> bool:
+    """True when ``fetched`` is ``current`` extracted again by the table rule that joins cells
+    with `` | `` (text stored before it ran a row's cells together, or put a cell's lines on
+    lines of their own): same title and attachments, text differing only in the separators
+    (:func:`~monitors.text.normalize.only_separators_differ`).
+
+    :func:`record_fetch` then stores the fetched text as a new current version without a
+    change (no diff, no alert; the outcome is ``unchanged``), so the next real change is
+    diffed against text with separators and later fetches match its hash. A new version
+    rather than an edit in place: versions are never rewritten, and the old one stays in
+    the history as it was stored.
+    """
+    return (
+        normalize_text(current.title) == normalize_text(fetched.title)
+        and [a.canonical() for a in current.attachments]
+        == [a.canonical() for a in fetched.attachments]
+        and only_separators_differ(current.text, fetched.text)
+    )
 
 
 def record_not_modified(store: Store, source: str, url: str, *, listed: date | None) -> Outcome:

@@ -159,6 +159,8 @@ def ledger_table(
 
 
 def _ledger_what(delivery: Delivery, zone: Zone) -> str:
+    if delivery.table == "alerts" and delivery.merged_into is not None:
+        return f"change {delivery.change_id} (in a{delivery.merged_into})"
     if delivery.table == "alerts":
         return f"change {delivery.change_id}"
     if delivery.table == "digests":

@@ -32,9 +32,11 @@ def alert_view(
     matches: Sequence[StoredMatch],
     *,
     followed_since: str | None = None,
+    also: Sequence[Change] = (),
 ) -> AlertView:
     """Everything an alert about ``change`` shows: metadata, copies, matches, diff;
-    ``followed_since``: when the recipient was first alerted about a followed document."""
+    ``followed_since``: when the recipient was first alerted about a followed document;
+    ``also``: the changes of the document's other copies in the same crawl (shown after)."""
     notice = store.find_notice(str(change.notice_id))
     version = _version_shown(store, change)
     metadata = version.metadata if version else {}
@@ -69,6 +71,7 @@ def alert_view(
         file_format=_file_format(change.url, metadata) if is_file else None,
         file_text_error=metadata.get("extraction_error") if is_file else None,
         followed_since=followed_since,
+        also=tuple(alert_view(store, config, other, ()) for other in also),
     )
 
 

@@ -19,7 +19,12 @@ import logging
 from datetime import UTC, datetime
 from email.message import EmailMessage
 
-from monitors.changes.alerts import SendReport, alert_followed_since, record_attempt
+from monitors.changes.alerts import (
+    SendReport,
+    alert_changes,
+    alert_followed_since,
+    record_attempt,
+)
 from monitors.changes.digest import Period, digest_view, due_period
 from monitors.core.config import Config
 from monitors.mail.alertview import alert_view
@@ -119,7 +124,12 @@ def _send_alert(
     if change is None:
         return DeliveryResult("failed", f"change {delivery.change_id} no longer exists")
     followed = alert_followed_since(store, config, delivery)
-    view = alert_view(store, config, change, ledger.matches_of(change.id), followed_since=followed)
+    subscription = config.subscription(delivery.subscription)
+    language = subscription.language if subscription else None
+    merged = ledger.merged_changes(delivery.id)
+    matches = [m for c in (change, *merged) for m in ledger.matches_of(c.id)]
+    shown, also = alert_changes(store, change, merged, language)
+    view = alert_view(store, config, shown, matches, followed_since=followed, also=also)
     message = build_email(
         render_alert(view),
         sender=config.mail.sender,

@@ -34,6 +34,7 @@ from monitors.mail.messages import header_safe
 from monitors.mail.render import environment
 from monitors.mail.safetext import clean_view
 from monitors.text.diff import TextDiff, render_unified
+from monitors.text.identity import GENERIC_TITLES, is_generic_title
 
 if TYPE_CHECKING:
     from monitors.mail.healthview import HealthView
@@ -70,34 +71,6 @@ DIGEST_SUMMARY_CHARS = 80
 DIGEST_SUMMARY_BUDGET = 4000
 DIGEST_SUMMARY_MIN_CHARS = 20
 
-#: Titles that say nothing about the notice: a page or a list republished under the same
-#: name ("Modified: 改正情報"). An alert about one names what changed in its subject. Compared
-#: casefolded, without spaces and without the brackets around it (【お知らせ】). Keep this the
-#: one list: add a title when a source turns out to reuse it for unrelated notices.
-GENERIC_TITLES = frozenset(
-    {
-        # ja
-        "改正情報",
-        "外国ユーザーリスト",
-        "お知らせ",
-        "新着情報",
-        "更新情報",
-        # zh ("公告" without a number)
-        "公告",
-        "通知",
-        "通告",
-        "公示",
-        # en
-        "announcement",
-        "announcements",
-        "notice",
-        "notices",
-        "news",
-        "update",
-        "updates",
-    }
-)
-_TITLE_BRACKETS = "【】[]（）()「」〈〉《》<>"
 #: How the digest and subjects name what happened to an attachment.
 _FILE_CHANGES = {
     "added": "added",
@@ -214,12 +187,6 @@ def shorten(text: str, limit: int) -> str:
     """``text`` on one line, cut to ``limit`` characters ending with ``…`` when longer."""
     text = " ".join(text.split())
     return text if len(text) <= limit else f"{text[: limit - 1].rstrip()}…"
-
-
-def is_generic_title(title: str) -> bool:
-    """True when ``title`` is one of :data:`GENERIC_TITLES` (it says nothing by itself)."""
-    squeezed = "".join(title.split()).strip(_TITLE_BRACKETS).casefold()
-    return squeezed in GENERIC_TITLES
 
 
 def change_summary(view: AlertView, limit: int = DIGEST_SUMMARY_CHARS) -> str | None:

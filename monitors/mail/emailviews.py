@@ -152,6 +152,9 @@ class AlertView:
     #: An alert sent (also) because its recipient follows the document: when they were first
     #: alerted about it (None: not a followed revision; digests never set it).
     followed_since: str | None = None
+    #: An alert about a document with several copies or languages changed in one crawl: the
+    #: other copies' changes (each without matches), shown after this one's.
+    also: tuple[AlertView, ...] = ()
 
     def __post_init__(self) -> None:
         _check(self.kind, ALERT_KINDS, "alert kind")

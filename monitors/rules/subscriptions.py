@@ -5,7 +5,9 @@ topic when it names none) from one of its sources (every source when it names no
 a daily or weekly digest of every change of its sources — relevant or not — grouped by topic.
 Once it was alerted about a document, it follows it: every later change of that document
 (modified, delisted, removed, restored) is alerted too, whatever text changed, unless
-``follow_revisions = false``.
+``follow_revisions = false``. The copies and languages of one document changed in one crawl
+are one alert, headlined in the subscription's ``language`` (zh, ja or en; default: the
+original's).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from monitors.core.checks import (
 from monitors.core.errors import ConfigError
 
 DIGEST_PERIODS = ("none", "daily", "weekly")
+LANGUAGES = ("zh", "ja", "en")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -48,6 +51,9 @@ class Subscription:
     weekly_day: str = "monday"
     #: Alert every later change of a document this subscription was alerted about.
     follow_revisions: bool = True
+    #: The language an alert about a document with copies in several languages is
+    #: headlined in (None: the original's).
+    language: str | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -84,6 +90,7 @@ _RULES: dict[str, Rule] = {
     "digest_hour": integer(0, 23, "an hour"),
     "weekly_day": choice(WEEKDAYS),
     "follow_revisions": BOOLEAN,
+    "language": choice(LANGUAGES),
 }
 _LISTS = ("topics", "sources")
 

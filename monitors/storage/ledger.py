@@ -76,6 +76,9 @@ class Delivery:
     run_id: int | None = None
     thread: str | None = None
     payload: dict[str, Any] = field(default_factory=dict)
+    #: Alerts: the alert that carries this change (status ``merged``: another copy or
+    #: language of the same document changed in the same crawl), else None.
+    merged_into: int | None = None
 
     @property
     def label(self) -> str:
@@ -138,15 +141,55 @@ class Ledger:
 
     # -- immediate alerts -----------------------------------------------------------------
 
-    def queue_alert(self, change_id: int, subscription: str, recipient: str, domain: str) -> bool:
-        """Queue one alert unless this recipient already has one for the change."""
-        row_id = self._open(
-            ALERTS,
-            {"change_id": change_id, "subscription": subscription, "recipient": recipient},
-            about=f"change-{change_id}",
-            domain=domain,
+    def queue_alert(
+        self,
+        change_id: int,
+        subscription: str,
+        recipient: str,
+        domain: str,
+        merged: Sequence[int] = (),
+    ) -> bool:
+        """Queue one alert about change ``change_id`` unless this recipient already has one
+        for it; ``merged``: the other changes it carries (other copies or languages of the
+        same document changed in the same crawl), each recorded as a ``merged`` row naming
+        the alert, in the same transaction. False when nothing was queued."""
+        with self.store.atomic():
+            row_id = self._open(
+                ALERTS,
+                {"change_id": change_id, "subscription": subscription, "recipient": recipient},
+                about=f"change-{change_id}",
+                domain=domain,
+            )
+            if row_id is None:
+                return False
+            for other in merged:
+                self.db.execute(
+                    "INSERT OR IGNORE INTO alerts (change_id, subscription, recipient, status, "
+                    "attempts, created_at, merged_into) VALUES (?, ?, ?, 'merged', 0, ?, ?)",
+                    [other, subscription, recipient, utcnow(), row_id],
+                )
+        return True
+
+    def merged_changes(self, alert_id: int) -> list[Change]:
+        """The other changes alert ``alert_id`` carries (its ``merged`` rows), oldest first."""
+        rows = self.store.rows(
+            "SELECT c.* FROM alerts a JOIN changes c ON c.id = a.change_id "
+            "WHERE a.merged_into = ? ORDER BY c.id",
+            [alert_id],
         )
-        return row_id is not None
+        return [change_from_row(r) for r in rows]
+
+    def batches_of(self, changes: Sequence[Change]) -> dict[int, str | None]:
+        """The crawl batch (one ``dualwatch crawl`` or daemon crawl) each change was detected
+        in, by change id (None: no run)."""
+        run_ids = sorted({c.run_id for c in changes if c.run_id is not None})
+        batches: dict[int, str | None] = {}
+        for start in range(0, len(run_ids), 500):
+            chunk = run_ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.store.rows(f"SELECT id, batch FROM runs WHERE id IN ({marks})", chunk)
+            batches.update({int(r["id"]): r["batch"] for r in rows})
+        return {c.id: batches.get(c.run_id) if c.run_id is not None else None for c in changes}
 
     def first_alert_about_document(self, change_id: int, recipient: str) -> Delivery | None:
         """The first alert queued for ``recipient`` (sent yet or not) about an earlier change
@@ -352,7 +395,7 @@ def _delivery(table: str, row: dict[str, Any]) -> Delivery:
         table=table,
         subscription=row.get("subscription"),
         recipient=row["recipient"] or "",
-        message_id=row["message_id"],
+        message_id=row["message_id"] or "",
         status=row["status"],
         attempts=row["attempts"] or 0,
         next_attempt_at=row["next_attempt_at"],
@@ -368,4 +411,5 @@ def _delivery(table: str, row: dict[str, Any]) -> Delivery:
         run_id=row.get("run_id"),
         thread=row.get("thread"),
         payload=json.loads(row.get("payload") or "{}"),
+        merged_into=row.get("merged_into"),
     )

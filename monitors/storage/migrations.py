@@ -387,3 +387,12 @@ def m009_installation(db: Database) -> None:
         "INSERT INTO installation (id, installation_id, created_at) VALUES (1, ?, ?)",
         [uuid.uuid4().hex, created],
     )
+
+
+@migrations()
+def m010_alert_groups(db: Database) -> None:
+    """``alerts.merged_into``: copies and languages of one document changed in the same crawl
+    are one alert. The alert row of the headline change is sent; every other change of the
+    group gets a row with status ``merged`` naming that alert (never sent by itself, so each
+    change still has exactly one alert row per recipient)."""
+    db.table("alerts").add_column("merged_into", int)

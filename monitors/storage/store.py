@@ -497,6 +497,13 @@ class Store:
         rows = self._all("SELECT * FROM versions WHERE notice_id = ? ORDER BY id", [notice_id])
         return [_version(r) for r in rows]
 
+    def first_run_of(self, notice_id: int) -> int | None:
+        """The run that stored a notice's first version (None: none, or stored outside a run)."""
+        row = self._one(
+            "SELECT run_id FROM versions WHERE notice_id = ? ORDER BY id LIMIT 1", [notice_id]
+        )
+        return int(row["run_id"]) if row and row["run_id"] is not None else None
+
     def raw_html(self, version_id: int) -> bytes:
         """The decompressed raw HTML of a version."""
         row = self._one("SELECT raw_html FROM versions WHERE id = ?", [version_id])

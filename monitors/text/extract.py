@@ -5,6 +5,10 @@ Each is imported only when a file of its kind is extracted (importing all three 
 0.2 s of CPU, which a crawl without attachments should not pay; see bench/startup_bench.py).
 Legacy binary DOC/XLS, archives and scanned PDFs yield no text; the file is still hashed, so
 a change is still detected, and the reason is recorded.
+
+Table rows (DOCX tables, XLSX sheet rows) are rendered like HTML tables
+(:func:`~monitors.text.normalize.table_row`): one line per row, non-empty cells joined by
+`` | ``.
 """
 
 from __future__ import annotations
@@ -12,10 +16,11 @@ from __future__ import annotations
 import io
 import logging
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from monitors.text.normalize import normalize_text
+from monitors.text.normalize import normalize_text, table_row
 
 log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 500_000
@@ -78,8 +83,14 @@ def _docx_text(data: bytes) -> str:
     document = Document(io.BytesIO(data))
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:
-        lines.extend("\t".join(cell.text for cell in row.cells) for row in table.rows)
+        lines.extend(table_row(_distinct_cells(row.cells)) for row in table.rows)
     return "\n".join(lines)
+
+
+def _distinct_cells(cells: Sequence[Any]) -> list[str]:
+    """The texts of a DOCX row's cells, a merged cell once (python-docx lists it once per
+    grid column it spans)."""
+    return [cell.text for i, cell in enumerate(cells) if i == 0 or cell._tc is not cells[i - 1]._tc]
 
 
 def _xlsx_text(data: bytes) -> str:
@@ -90,9 +101,7 @@ def _xlsx_text(data: bytes) -> str:
     for sheet in workbook.worksheets:
         lines.append(f"[{sheet.title}]")
         for row in sheet.iter_rows(values_only=True):
-            cells = ["" if value is None else str(value) for value in row]
-            if any(cells):
-                lines.append("\t".join(cells).rstrip())
+            lines.append(table_row("" if value is None else str(value) for value in row))
     return "\n".join(lines)
 
 

@@ -2,8 +2,9 @@
 
 All releases are synthetic. The two protests follow the events reported in the news
 (research notes section 9, "Japan's response"): 金井アジア大洋州局長 → 施泳次席公使 on
-2026-01-06 (a ``pressit`` release) and 船越外務事務次官 → 呉江浩大使 on 2026-01-08 (a
-``pageit`` page under the China section); both appear in state 2. State 5 (as of 2026-02-25)
+2026-01-06 (a ``pressit`` release, linked with its English translation: see
+``ENGLISH_TRANSLATIONS``) and 船越外務事務次官 → 呉江浩大使 on 2026-01-08 (a ``pageit`` page
+under the China section); both appear in state 2. State 5 (as of 2026-02-25)
 adds the releases of 2026-01-26..2026-02-25, among them 金井局長's protest of 2026-02-24 over
 the 20-entity listings.
 
@@ -55,6 +56,11 @@ CHINA_RELATED = (
     ("/mofaj/press/kaiken/index.html", "記者会見"),
     (f"{RELEASE_DIR}/index.html", "報道発表"),
 )
+#: Japanese release path → its English translation's path. Both pages carry a
+#: ``<link rel="alternate" hreflang=…>`` to the other (crawler.sites.mofa pairs them so).
+ENGLISH_TRANSLATIONS = {
+    f"{RELEASE_DIR}/pressit_000001_03622.html": "/press/release/pressite_000001_02040.html",
+}
 BULK_FIRST_NUMBER = 3559
 BULK_LIMIT = 3000
 

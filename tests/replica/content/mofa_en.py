@@ -4,8 +4,9 @@ All releases are synthetic. They mirror the Japanese ones in :mod:`tests.replica
 (the English site translates a selection, often later): the protest by Director-General KANAI
 Masaaki to SHI Yong over China's dual-use export ban (2026-01-06, published 2026-01-07) appears
 in state 2 as ``The text will be coming soon.`` and gets its translation in state 4 (one
-modification); state 5 (as of 2026-02-25) adds the releases of 2026-01-26..2026-02-25, among
-them the protest of 2026-02-24 over the 20-entity listings.
+modification); it and its Japanese original link each other with ``<link rel="alternate"
+hreflang=…>`` (``mofa.ENGLISH_TRANSLATIONS``). State 5 (as of 2026-02-25) adds the releases
+of 2026-01-26..2026-02-25, among them the protest of 2026-02-24 over the 20-entity listings.
 """
 
 from __future__ import annotations

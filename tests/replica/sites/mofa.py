@@ -133,10 +133,17 @@ def detail_page(release: MofaRelease, state: int) -> Page:
         sections=release.sections_at(state),
         attachments=release.attachments,
         related=noise.shuffled(release.related),
+        alternates=_alternates(release.path),
         back_href=back_href,
         back_label=back_label,
     )
     return Page.validated(HTML, body, state_info(state).clock)
+
+
+def _alternates(path: str) -> tuple[tuple[str, str], ...]:
+    """The ``(hreflang, URL)`` of a release's English translation, if it has one."""
+    english = content.ENGLISH_TRANSLATIONS.get(path)
+    return (("en", f"{BASE_URL}{english}"),) if english else ()
 
 
 def not_found() -> Page:

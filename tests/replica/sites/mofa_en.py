@@ -124,10 +124,18 @@ class MofaEnSite:
             sections=release.sections_at(state),
             attachments=release.attachments,
             related=noise.shuffled(release.related),
+            alternates=_alternates(release.path),
             back_href=f"{content.RELEASE_DIR}/index.html",
             back_label="Press Releases",
         )
         return Page.validated(HTML, body, state_info(state).clock)
+
+
+def _alternates(path: str) -> tuple[tuple[str, str], ...]:
+    """The ``(hreflang, URL)`` of the Japanese original a translation links, if any."""
+    originals = {en: ja for ja, en in ja_content.ENGLISH_TRANSLATIONS.items()}
+    japanese = originals.get(path)
+    return (("ja", f"{BASE_URL}{japanese}"),) if japanese else ()
 
 
 def not_found() -> Page:
