@@ -71,7 +71,12 @@ def test_the_config_schema_monitors_reads_imports_no_scrapy() -> None:
 
 
 #: The modules that hold SQL: the store, the delivery ledger and the schema migrations.
-SQL_MODULES = {"storage/store.py", "storage/ledger.py", "storage/migrations.py"}
+SQL_MODULES = {
+    "storage/store.py",
+    "storage/ledger.py",
+    "storage/lists.py",
+    "storage/migrations.py",
+}
 SQL_CALLS = {"execute", "executemany", "executescript"}
 
 

@@ -396,3 +396,61 @@ def m010_alert_groups(db: Database) -> None:
     group gets a row with status ``merged`` naming that alert (never sent by itself, so each
     change still has exactly one alert row per recipient)."""
     db.table("alerts").add_column("merged_into", int)
+
+
+@migrations()
+def m011_lists(db: Database) -> None:
+    """Control lists as data: ``list_events`` holds the rows each list announcement states
+    (one set per stored version of its notice; a notice's current version counts),
+    ``list_problems`` what could not be read from one, and ``list_members`` each list's
+    membership rebuilt from the events in order."""
+    db.table("list_events").create(
+        {
+            "id": int,
+            "notice_id": int,
+            "version_id": int,
+            "document_id": int,
+            "list_name": str,
+            "action": str,
+            "row_number": int,
+            "entity_key": str,
+            "name": str,
+            "other_names": str,
+            "country": str,
+            "address": str,
+            "postcode": str,
+            "effective": str,
+            "published": str,
+            "document": str,
+            "url": str,
+            "origin": str,
+            "row_text": str,
+            "recorded_at": str,
+        },
+        pk="id",
+        foreign_keys=[("notice_id", "notices", "id"), ("version_id", "versions", "id")],
+    )
+    db.table("list_events").create_index(["version_id"])
+    db.table("list_events").create_index(["entity_key"])
+    db.table("list_problems").create(
+        {"id": int, "notice_id": int, "version_id": int, "problem": str, "recorded_at": str},
+        pk="id",
+        foreign_keys=[("notice_id", "notices", "id"), ("version_id", "versions", "id")],
+    )
+    db.table("list_problems").create_index(["version_id"])
+    db.table("list_members").create(
+        {
+            "list_name": str,
+            "entity_key": str,
+            "name": str,
+            "other_names": str,
+            "country": str,
+            "address": str,
+            "status": str,
+            "since": str,
+            "last_action": str,
+            "last_event_id": int,
+            "events": int,
+        },
+        pk=("list_name", "entity_key"),
+    )

@@ -390,3 +390,41 @@ class RunStats:
     listed: int = 0
     accounted: int = 0
     unaccounted: tuple[dict[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ListEventRow:
+    """One row a stored list announcement states (see monitors.storage.lists)."""
+
+    id: int
+    notice_id: int
+    version_id: int
+    list_name: str
+    action: str  # add | remove | suspend | resume | amend
+    row_number: int | None
+    entity_key: str
+    name: str
+    other_names: tuple[str, ...]
+    country: str | None
+    address: str | None
+    effective: str | None
+    published: str | None
+    document: str | None
+    url: str
+
+
+@dataclass(frozen=True)
+class ListMember:
+    """An entity of a list as its events leave it: ``status`` listed, suspended or removed."""
+
+    list_name: str
+    entity_key: str
+    name: str
+    other_names: tuple[str, ...]
+    country: str | None
+    address: str | None
+    status: str
+    since: str | None
+    last_action: str
+    last_event_id: int
+    events: int

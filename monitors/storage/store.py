@@ -319,6 +319,10 @@ class Store:
             row = self._one("SELECT * FROM notices WHERE url = ? ORDER BY id LIMIT 1", [ref])
         return _notice(row) if row else None
 
+    def notice_ids(self) -> list[int]:
+        """The id of every stored notice, oldest first."""
+        return [int(r["id"]) for r in self._all("SELECT id FROM notices ORDER BY id")]
+
     def count_notices(self, source: str) -> int:
         """How many notices of ``source`` are stored."""
         row = self._one("SELECT count(*) AS n FROM notices WHERE source = ?", [source])

@@ -1,0 +1,141 @@
+"""`dualwatch lists`, `entities` and `screen`: control lists as data (registered on the
+command group by :mod:`monitors.cli`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from monitors.cli.commands import Context, cli, parse_since, pass_context
+
+
+@cli.command("lists")
+@click.option("--reread", is_flag=True, help="Read every stored announcement's rows again.")
+@pass_context
+def lists_command(obj: Context, reread: bool) -> None:
+    """List the control lists with their members by status, and the list announcements whose
+    rows could not all be read (exit 1 when there are such)."""
+    from monitors.cli.views import table
+    from monitors.lists.record import reread_all
+    from monitors.storage.lists import ListStore
+
+    with obj.store() as store:
+        if reread:
+            reread_all(store)
+        lists = ListStore(store)
+        members, problems = lists.members(), lists.current_problems()
+    counts = Counter((m.list_name, m.status) for m in members)
+    names = sorted({m.list_name for m in members})
+    rows = [
+        [name, *(str(counts[name, s]) for s in ("listed", "suspended", "removed"))]
+        for name in names
+    ]
+    click.echo(table(["list", "listed", "suspended", "removed"], rows))
+    for problem in problems:
+        click.echo(f"problem: {problem['url']}: {problem['problem']}", err=True)
+    sys.exit(1 if problems else 0)
+
+
+@cli.command()
+@click.option("--list", "list_name", metavar="NAME", help="Only this list.")
+@click.option("--country", metavar="CC", help="Only this country (ISO code, e.g. JP).")
+@click.option("--since", metavar="WHEN", help="Only entities whose status changed since then.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row.")
+@pass_context
+def entities(
+    obj: Context,
+    list_name: str | None,
+    country: str | None,
+    since: str | None,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    """Entities of the control lists, their status and since when."""
+    from monitors.cli.views import shorten, table
+    from monitors.storage.lists import ListStore
+
+    with obj.store() as store:
+        members = ListStore(store).members()
+    after = parse_since(since)
+    found = [
+        m
+        for m in members
+        if (list_name is None or m.list_name == list_name)
+        and (country is None or (m.country or "").upper() == country.upper())
+        and (after is None or (m.since or "") >= after[:10])
+    ]
+    if as_json:
+        for m in found:
+            click.echo(json.dumps(asdict(m), ensure_ascii=False))
+        return
+    if as_csv:
+        click.echo(members_csv(found), nl=False)
+        return
+    rows = [
+        [m.list_name, m.status, m.since or "-", m.country or "-", shorten(m.name, 40),
+         shorten("; ".join(m.other_names), 40)]
+        for m in found
+    ]  # fmt: skip
+    click.echo(table(["list", "status", "since", "country", "name", "other names"], rows))
+
+
+def members_csv(members: list) -> str:
+    """Members as CSV text (other names joined by "; ")."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["list", "status", "since", "country", "name", "other_names", "address"])
+    for m in members:
+        writer.writerow(
+            [m.list_name, m.status, m.since or "", m.country or "", m.name,
+             "; ".join(m.other_names), m.address or ""]
+        )  # fmt: skip
+    return out.getvalue()
+
+
+@cli.command()
+@click.argument("parties", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--threshold", type=click.FloatRange(0, 100), help="Minimum score (default 90).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per match.")
+@pass_context
+def screen(obj: Context, parties: Path, threshold: float | None, as_json: bool) -> None:
+    """Screen a counterparty CSV (id, name, other_names, country) against every current and
+    past list entity; exit 1 when something matches, 0 when nothing does."""
+    from monitors.cli.views import table
+    from monitors.lists.parties import read_parties
+    from monitors.lists.screen import DEFAULT_THRESHOLD, Entity
+    from monitors.lists.screen import screen as run_screen
+    from monitors.storage.lists import ListStore
+
+    try:
+        counterparties = read_parties(parties)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    with obj.store() as store:
+        members = ListStore(store).members()
+    targets = [Entity(m.entity_key, (m.name, *m.other_names), m.country, m) for m in members]
+    hits = run_screen(counterparties, targets, threshold or DEFAULT_THRESHOLD)
+    if as_json:
+        for hit in hits:
+            member = hit.entity.payload
+            click.echo(json.dumps({"party_id": hit.party.id, "party": hit.party.name,
+                                   "score": hit.score, "list": member.list_name,
+                                   "status": member.status, "since": member.since,
+                                   "entity": member.name, "why": hit.reason},
+                                  ensure_ascii=False))  # fmt: skip
+    else:
+        rows = [
+            [h.party.id, h.party.name, f"{h.score:.0f}", h.entity.payload.list_name,
+             h.entity.payload.status, h.entity.payload.name, h.reason]
+            for h in hits
+        ]  # fmt: skip
+        click.echo(table(["id", "party", "score", "list", "status", "entity", "why"], rows))
+        click.echo(f"{len(hits)} match(es) among {len(counterparties)} counterparties")
+    sys.exit(1 if hits else 0)

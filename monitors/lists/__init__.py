@@ -1,0 +1,1 @@
+"""Control lists as data: list specs, row extraction from announcements, list events."""
