@@ -20,7 +20,8 @@ import hashlib
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from tests.replica.content.mofcom import art_path
+from tests.replica.content.exportcontrol import CONTROL_LIST_ENTITIES, WATCH_LIST_ENTITIES
+from tests.replica.content.mofcom import UNRELIABLE_ENTITY_TEXT, art_path
 from tests.replica.model import Attachment, Gonggao, MofcomNotice, Section, Version
 from tests.replica.model import single_version as text
 
@@ -205,6 +206,16 @@ def graphite_39() -> MofcomNotice:
 # -- 规章及规范性文件 (flzc/gzjgfxwj) -------------------------------------------------------
 
 
+def annex_rows(heading: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The annex's entities as the body's last paragraphs: a heading, then ``1. NAME`` rows.
+
+    The replica's PDF annexes hold no text a reader could take rows from (ASCII only), so the
+    aqygzj copies of 2026 Nos. 11 and 12 show the rows in the body, as the exportcontrol
+    copies do (the same names).
+    """
+    return (heading, *(f"{i}. {name}" for i, name in enumerate(names, 1)))
+
+
 def watch_list_12() -> MofcomNotice:
     """2026 No. 12 at its real URL: 20 Japanese entities to the watch list (state 5)."""
     published = datetime(2026, 2, 24, 10, 5)
@@ -223,6 +234,7 @@ def watch_list_12() -> MofcomNotice:
             "三、本公告自公布之日起正式实施。",
             "商务部",
             "2026年2月24日",
+            *annex_rows("附件：关注名单实体名称", WATCH_LIST_ENTITIES),
         ),
         attachments=(pdf(published, "2026-no-12", "关注名单实体名称及地址.pdf"),),
         first_state=5,
@@ -245,6 +257,7 @@ def control_list_11() -> MofcomNotice:
             "三、本公告自公布之日起正式实施。",
             "商务部",
             "2026年2月24日",
+            *annex_rows("附件：管控名单实体名称", CONTROL_LIST_ENTITIES),
         ),
         attachments=(pdf(published, "2026-no-11", "管控名单实体名称及地址.pdf"),),
         first_state=5,
@@ -383,12 +396,7 @@ def _unreliable_entity() -> MofcomNotice:
         datetime(2025, 11, 10, 11, 0),
         "不可靠实体清单工作机制关于暂停对部分美国实体采取相关措施的公告",
         "",
-        versions=text(
-            "根据《不可靠实体清单规定》有关规定，不可靠实体清单工作机制决定，自2025年11月10日起"
-            "暂停实施对部分美国实体采取的相关措施，暂停期限为一年。",
-            "不可靠实体清单工作机制",
-            "2025年11月10日",
-        ),
+        versions=text(*UNRELIABLE_ENTITY_TEXT),
     )
 
 
@@ -420,7 +428,14 @@ def _watch_list_68() -> MofcomNotice:
         "商务部公告2025年第68号",
         versions=text(
             "根据《中华人民共和国两用物项出口管制条例》有关规定，经审查，相关实体已按要求提交"
-            "最终用户和最终用途证明材料，商务部决定将其移出关注名单。",
+            "最终用户和最终用途证明材料，商务部决定将以下3家实体移出关注名单：",
+            "1. 示例微电子有限公司（Example Microelectronics Pte. Ltd.）",
+            "地址：新加坡示例大道21号",
+            "2. 示例先进材料有限公司（Example Advanced Materials GmbH）",
+            "常用名称：示例材料",
+            "地址：德国慕尼黑市示例大街10号",
+            "3. 示例传感科技公司（Example Sensing Technologies Inc.）",
+            "地址：美国马萨诸塞州波士顿市示例街5号",
             "本公告自公布之日起正式实施。",
             "商务部",
             "2025年10月20日",
@@ -525,7 +540,11 @@ def _watch_list_34() -> MofcomNotice:
         "商务部公告2025年第34号 关于将部分实体移出关注名单的公告",
         "商务部公告2025年第34号",
         versions=text(
-            "经核查，相关实体已履行承诺，商务部决定将其移出关注名单。",
+            "经核查，相关实体已履行承诺，商务部决定将以下2家实体移出关注名单：",
+            "1. 示例精密工业有限公司（Example Precision Industries Co., Ltd.）",
+            "地址：新加坡示例路8号",
+            "2. 示例光电材料公司（Example Photonic Materials S.A.）",
+            "地址：法国巴黎市示例街12号",
             "本公告自公布之日起正式实施。",
             "商务部",
             "2025年6月20日",

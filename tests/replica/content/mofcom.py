@@ -519,6 +519,22 @@ def _remedy_78() -> MofcomNotice:
     )
 
 
+#: The Unreliable Entity List suspension as published on www and aqygzj: the decision, then
+#: the (fictitious) entities it acts on as numbered rows with their addresses.
+UNRELIABLE_ENTITY_TEXT = (
+    "根据《不可靠实体清单规定》有关规定，不可靠实体清单工作机制决定，自2025年11月10日起"
+    "暂停实施对以下3家美国实体采取的相关措施，暂停期限为一年。",
+    "1. 示例防务系统公司（Example Defense Systems Inc.）",
+    "地址：美国弗吉尼亚州阿灵顿市示例大道100号",
+    "2. 示例航空电子公司（Example Avionics LLC）",
+    "地址：美国加利福尼亚州圣迭戈市示例路200号",
+    "3. 示例海事技术公司（Example Maritime Technologies Corp.）",
+    "地址：美国马里兰州巴尔的摩市示例街300号",
+    "不可靠实体清单工作机制",
+    "2025年11月10日",
+)
+
+
 def _unreliable_entity() -> MofcomNotice:
     """An export-control-relevant announcement with an empty 【发布文号】."""
     published = datetime(2025, 11, 10, 11, 0)
@@ -529,12 +545,7 @@ def _unreliable_entity() -> MofcomNotice:
         "不可靠实体清单工作机制关于暂停对部分美国实体采取相关措施的公告",
         SECURITY,
         header=Gonggao("不可靠实体清单工作机制", "", published.date()),
-        versions=text(
-            "根据《不可靠实体清单规定》有关规定，不可靠实体清单工作机制决定，自2025年11月10日起"
-            "暂停实施对部分美国实体采取的相关措施，暂停期限为一年。",
-            "不可靠实体清单工作机制",
-            "2025年11月10日",
-        ),
+        versions=text(*UNRELIABLE_ENTITY_TEXT),
     )
 
 
