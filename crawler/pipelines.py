@@ -16,6 +16,7 @@ from scrapy.exceptions import DropItem
 from crawler.items import GoneItem, NoticeItem, NotModifiedItem
 from monitors.changes import detect
 from monitors.core.errors import StoreError
+from monitors.lists.record import record_list_rows
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -58,7 +59,20 @@ class StorePipeline:
         if url in dw.delisting:  # served, but gone from the listing that should show it
             outcome = detect.record_delisted(dw.store, dw.source.name, url, run_id=dw.run_id)
         self._count(dw, url, outcome)
+        if isinstance(item, NoticeItem):
+            self._read_list_rows(dw, url, outcome)
         return item
+
+    def _read_list_rows(self, dw: DualwatchSpider, url: str, outcome: detect.Outcome) -> None:
+        """Store the rows a list announcement states; a problem reading them (a stated count
+        the rows do not reach, no rows at all) fails the entry, so the run is not ok."""
+        try:
+            problems = record_list_rows(dw.store, outcome.notice_id)
+        except Exception as exc:
+            log.exception("%s: reading the list rows of %s failed", dw.source.name, url)
+            problems = (f"reading the list rows failed: {type(exc).__name__}: {exc}",)
+        for problem in problems:
+            dw.fail("list", url, problem, entry_url=url)
 
     def _count(self, dw: DualwatchSpider, url: str, outcome: detect.Outcome) -> None:
         dw.accounts.account(url, outcome.kind)

@@ -47,6 +47,8 @@ from monitors.mail.emailviews import (
     CopyView,
     DigestGroup,
     DigestView,
+    ListChangeView,
+    ListRowView,
     MatchView,
     SourceHealthView,
 )
@@ -369,7 +371,27 @@ def modified_in_two_languages() -> AlertView:
     )
 
 
+def new_list_announcement() -> AlertView:
+    """MOFCOM 2026 No. 11: entities added to the control list, shown as rows."""
+    rows = (
+        ListRowView("+", "add", 1, "示例造船株式会社", ("Example Shipbuilding Co., Ltd.",), "JP"),
+        ListRowView("+", "add", 2, "示例航空发动机株式会社", ("Example Aero Engines, Ltd.",), "JP"),
+        ListRowView("+", "add", 3, "示例<研究所>", (), None),
+    )
+    return alert(
+        change_id=31,
+        title="商务部公告2026年第11号 公布将3家日本实体列入出口管制管控名单",
+        doc_number="商务部公告2026年第11号",
+        published="2026-02-24",
+        effective="2026-02-24",
+        doc_type="announcement",
+        excerpt="商务部决定将示例造船株式会社等3家日本实体列入出口管制管控名单。",
+        lists=(ListChangeView("control-list", "出口管制管控名单", "add", "2026-02-24", rows),),
+    )
+
+
 ALERTS = {
+    "alert_new_list": new_list_announcement,
     "alert_modified_copies": modified_in_two_languages,
     "alert_modified_generic": modified_generic_page,
     "alert_new_zh": new_chinese_announcement,

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Dualwatch
+from tests.conftest import REPLICA_CONFIG, Dualwatch
+from tests.smtp_server import SmtpServer
 
 PARTIES = """id,name,other_names,country
 1001,三菱造船股份有限公司,,JP
@@ -19,14 +20,14 @@ PARTIES = """id,name,other_names,country
 
 @pytest.fixture(scope="module")
 def listed(tmp_path_factory: pytest.TempPathFactory) -> Dualwatch:
-    """exportcontrol crawled at state 5 (2026 No. 11 and No. 12), the rows read again."""
+    """exportcontrol crawled at state 5 (2026 No. 11 and No. 12): the crawl reads the rows."""
     from tests.replica import Replica
 
     directory = tmp_path_factory.mktemp("lists")
     replica = Replica(port=0, state=5).start()
     dw = Dualwatch(home=directory / "home", replica=replica)
-    dw.run("crawl", "--no-send", "mofcom-ecl", check=None)
-    dw.run("lists", "--reread", check=None)
+    crawl = dw.run("crawl", "--no-send", "mofcom-ecl", check=None)  # state 5 has a listed 404
+    assert " list: " not in crawl.stdout and "list error" not in crawl.stderr
     yield dw
     replica.stop()
 
@@ -59,3 +60,58 @@ def test_screen_matches_across_scripts_and_exits_1(listed: Dualwatch, tmp_path: 
     clean = tmp_path / "clean.csv"
     clean.write_text("id,name\n1,三菱商事株式会社\n", encoding="utf-8")
     assert "0 match(es)" in listed.run("screen", str(clean), check=0).stdout
+
+
+def test_reread_gives_the_same_lists(listed: Dualwatch) -> None:
+    def members() -> list[dict]:
+        rows = [json.loads(line) for line in listed.run("entities", "--json").stdout.splitlines()]
+        return [{k: v for k, v in row.items() if k != "last_event_id"} for row in rows]
+
+    before = members()
+    listed.run("lists", "--reread")
+    assert members() == before and len(before) == 40
+
+
+def test_a_row_missing_from_a_list_fails_the_run(replica, tmp_path: Path) -> None:
+    """2026 No. 11 states 20 entities; its page loses row 20: the notice is stored, but the
+    run is partial (exit 1), says why, and `dualwatch lists` shows the problem (exit 1)."""
+    replica.set_state(5)
+    replica.set_variation("short-list")
+    dw = Dualwatch(home=tmp_path / "home", replica=replica)
+    result = dw.run("crawl", "--no-send", "mofcom-ecl", check=1)
+    assert "states 20 entities, found 19 rows" in result.stdout + result.stderr
+    with dw.store() as store:
+        run = store.last_run("mofcom-ecl")
+    assert run is not None and run.outcome == "partial"
+    listing = dw.run("lists", check=1)
+    assert "problem:" in listing.stderr and "found 19 rows" in listing.stderr
+    assert "control-list" in listing.stdout  # the 19 rows read are kept, not dropped
+
+
+def test_alert_for_a_list_announcement_states_its_rows(replica, tmp_path: Path) -> None:
+    """2026 No. 11 (new in state 5): its alert says "+20 on 出口管制管控名单" with the rows, as
+    text and as an HTML table; the digest line sums it up the same way."""
+    with SmtpServer() as smtp:
+        config = tmp_path / "m.toml"
+        config.write_text(
+            f'extends = "{REPLICA_CONFIG}"\n'
+            f'[mail.smtp]\nhost = "127.0.0.1"\nport = {smtp.port}\nsecurity = "none"\n'
+            '[[subscriptions]]\nname = "lists"\nemail = "lists@example.org"\n'
+            'topics = ["entity-lists"]\n',
+            encoding="utf-8",
+        )
+        dw = Dualwatch(home=tmp_path / "home", replica=replica, config_path=config)
+        dw.run("crawl", "mofcom-ecl", check=None)
+        replica.set_state(5)
+        dw.run("crawl", "mofcom-ecl", check=None)
+        messages = [r.message() for r in smtp.received]
+    [control] = [m for m in messages if "2026年第11号" in m["Subject"]]
+    text = control.get_body(("plain",)).get_content()
+    assert "+20 on 出口管制管控名单, effective 2026-02-24" in text
+    assert "+ 1. 三菱造船株式会社 (Mitsubishi Shipbuilding Co., Ltd.) [JP]" in text
+    html = control.get_body(("html",)).get_content()
+    assert "+20 on 出口管制管控名单" in html and "<th" in html and "三菱造船株式会社" in html
+    [watch] = [m for m in messages if "2026年第12号" in m["Subject"]]
+    assert "+20 on 关注名单" in watch.get_body(("plain",)).get_content()
+    digest = dw.run("digest", "--period", "daily", "--current", check=None).stdout
+    assert "+20 on 出口管制管控名单" in digest

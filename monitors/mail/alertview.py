@@ -7,9 +7,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from monitors.core.config import Config
-from monitors.mail.emailviews import AlertView, AttachmentView, CopyView, MatchView
+from monitors.lists.specs import DEFAULT_LISTS
+from monitors.mail.emailviews import (
+    AlertView,
+    AttachmentView,
+    CopyView,
+    ListChangeView,
+    ListRowView,
+    MatchView,
+)
 from monitors.storage.ledger import StoredMatch
-from monitors.storage.models import AttachmentsDiff, Change, Version
+from monitors.storage.lists import ListStore
+from monitors.storage.models import AttachmentsDiff, Change, ListEventRow, Version
 from monitors.storage.store import Store
 from monitors.text.diff import TextDiff
 
@@ -72,6 +81,50 @@ def alert_view(
         file_text_error=metadata.get("extraction_error") if is_file else None,
         followed_since=followed_since,
         also=tuple(alert_view(store, config, other, ()) for other in also),
+        lists=list_changes(store, change),
+    )
+
+
+def list_changes(store: Store, change: Change) -> tuple[ListChangeView, ...]:
+    """The list rows a change of a list announcement brings: all its rows when new or
+    restored; when modified, the rows the revision states and the earlier one did not (+)
+    and those it no longer states (-); none otherwise."""
+    if change.kind not in ("new", "restored", "modified") or change.version_id is None:
+        return ()
+    lists = ListStore(store)
+    now = lists.events_of_version(change.version_id)
+    before = (
+        lists.events_of_version(change.previous_version_id)
+        if change.kind == "modified" and change.previous_version_id
+        else []
+    )
+    stated = {_row_key(e) for e in before}
+    kept = {_row_key(e) for e in now}
+    rows = [("+", e) for e in now if _row_key(e) not in stated]
+    rows += [("-", e) for e in before if _row_key(e) not in kept]
+    groups: dict[tuple[str, str], list[tuple[str, ListEventRow]]] = {}
+    for sign, event in rows:
+        groups.setdefault((event.list_name, event.action), []).append((sign, event))
+    return tuple(_list_change(name, action, items) for (name, action), items in groups.items())
+
+
+def _row_key(event: ListEventRow) -> tuple[str, str, str]:
+    return (event.list_name, event.action, event.entity_key)
+
+
+def _list_change(
+    list_name: str, action: str, items: list[tuple[str, ListEventRow]]
+) -> ListChangeView:
+    spec = next((s for s in DEFAULT_LISTS if s.name == list_name), None)
+    return ListChangeView(
+        list_name=list_name,
+        list_title=spec.title if spec else list_name,
+        action=action,
+        effective=next((e.effective for _, e in items if e.effective), None),
+        rows=tuple(
+            ListRowView(sign, e.action, e.row_number, e.name, e.other_names, e.country)
+            for sign, e in items
+        ),
     )
 
 

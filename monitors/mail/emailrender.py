@@ -195,7 +195,10 @@ def change_summary(view: AlertView, limit: int = DIGEST_SUMMARY_CHARS) -> str | 
     The first added line of the text (whole line, new version), else ``N lines removed``
     (a text diff that only removes), else ``title changed``, else the first changed
     attachment (``attachment X changed``, ``+ N more files``); None when there is no diff.
+    A list announcement is summed up by what it does to the lists (``+20 on 关注名单``).
     """
+    if view.lists:
+        return shorten("; ".join(change.summary for change in view.lists), limit)
     body = view.body_diff
     if body is not None and not body.is_empty:
         first = body.first_added_line()

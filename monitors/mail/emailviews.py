@@ -107,6 +107,39 @@ class AttachmentView:
 
 
 @dataclass(frozen=True)
+class ListRowView:
+    """One row of a list announcement an alert shows; ``change`` ``+`` (stated now) or ``-``
+    (no longer stated by a revised announcement)."""
+
+    change: str
+    action: str  # add | remove | suspend | resume | amend
+    row_number: int | None
+    name: str
+    other_names: tuple[str, ...]
+    country: str | None
+
+
+@dataclass(frozen=True)
+class ListChangeView:
+    """What a list announcement does to a list: ``count`` rows ``action`` on ``list_title``
+    from ``effective``, and the rows (stated now: ``+``; dropped by a revision: ``-``)."""
+
+    list_name: str
+    list_title: str
+    action: str
+    effective: str | None
+    rows: tuple[ListRowView, ...]
+
+    @property
+    def summary(self) -> str:
+        """``+20 on 出口管制管控名单`` (``-`` for removals, ``~`` otherwise)."""
+        sign = {"add": "+", "resume": "+", "remove": "-"}.get(self.action, "~")
+        stated = sum(1 for row in self.rows if row.change == "+")
+        verb = {"suspend": " suspended", "amend": " amended"}.get(self.action, "")
+        return f"{sign}{stated}{verb} on {self.list_title}"
+
+
+@dataclass(frozen=True)
 class AlertView:
     """One change of one document, as an alert or a digest line shows it (``kind``: one of
     :data:`ALERT_KINDS`).
@@ -155,6 +188,8 @@ class AlertView:
     #: An alert about a document with several copies or languages changed in one crawl: the
     #: other copies' changes (each without matches), shown after this one's.
     also: tuple[AlertView, ...] = ()
+    #: A list announcement: the rows it states (a revision: the rows it added or dropped).
+    lists: tuple[ListChangeView, ...] = ()
 
     def __post_init__(self) -> None:
         _check(self.kind, ALERT_KINDS, "alert kind")

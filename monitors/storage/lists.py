@@ -78,6 +78,13 @@ class ListStore:
         )
         return [_event(r) for r in rows]
 
+    def events_of_version(self, version_id: int) -> list[ListEventRow]:
+        """The rows one stored version states, in row order."""
+        rows = self.store.rows(
+            "SELECT * FROM list_events WHERE version_id = ? ORDER BY row_number, id", [version_id]
+        )
+        return [_event(r) for r in rows]
+
     def current_problems(self) -> list[dict[str, Any]]:
         """The problems of the notices' current versions (notice URL, problem)."""
         return self.store.rows(

@@ -28,6 +28,7 @@ HTML = (("Content-Type", "text/html; charset=UTF-8"),)
 EXTRA = "/mofaj/press/release/pressit_000001_99{:03d}.html"
 EXTRA_PATH = re.compile(r"^/mofaj/press/release/pressit_000001_99(\d{3})\.html$")
 DEAD_PDF = "/mofaj/files/100999999.pdf"
+ECL_HOST = "exportcontrol.mofcom.gov.cn"
 FILE_ENTRY = "/mofaj/files/100999998.pdf"
 OFFHOST = "https://www.kantei.go.jp/jp/105/discourse/20260106danwa.html"
 
@@ -285,6 +286,19 @@ def revise_oldest(request: Request, serve: Serve, phase: str) -> Response:
     return replace_body(response, html.encode("utf-8"))
 
 
+def short_list(request: Request, serve: Serve, phase: str) -> Response:
+    """exportcontrol's 2026 No. 11 (20 entities stated) loses its last row: a list the parser
+    cannot account for (loud: the run is not ok, however the page is otherwise fine)."""
+    from tests.replica.content.exportcontrol import CONTROL_LIST_ENTITIES
+
+    response = serve(unconditional(request) if phase == "on" else request)
+    last = f"{len(CONTROL_LIST_ENTITIES)}. {CONTROL_LIST_ENTITIES[-1]}"
+    text = response.body.decode("utf-8", errors="replace") if response.status == 200 else ""
+    if phase != "on" or last not in text:
+        return response
+    return replace_body(response, text.replace(last, "", 1).encode("utf-8"))
+
+
 LISTING_ITEM = re.compile(r"<li><a href=\\\"(/zwgk/[^\\]+)\\\".*?</li>\\n")
 
 
@@ -328,6 +342,7 @@ VARIATIONS: dict[str, Variation] = {
         Variation("overflow-effective-date", MOFA_HOST, "absurd effective-date clause",
                   overflow_effective_date),
         Variation("file-entry", MOFA_HOST, "listing entry links a PDF", file_entry),
+        Variation("short-list", ECL_HOST, "a list announcement loses a row", short_list),
         Variation("offhost-entry", MOFA_HOST, "listing entry on another host", offhost_entry),
         Variation("dead-attachment", MOFA_HOST, "new release with a 404 attachment",
                   dead_attachment),
