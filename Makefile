@@ -14,7 +14,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-## Crawl the bundled offline replica twice (baseline, then new and revised notices) and
+## Crawl the bundled offline replica (baseline, then new and revised notices, then the
+## control lists of 2026 No. 11 and 12: rows, list state, a screening example) and
 ## show the detected changes and the alert messages. Offline; well under a minute.
 demo: $(STAMP)
 	$(BIN)/python -m tests.replica.demo

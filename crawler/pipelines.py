@@ -67,7 +67,7 @@ class StorePipeline:
         """Store the rows a list announcement states; a problem reading them (a stated count
         the rows do not reach, no rows at all) fails the entry, so the run is not ok."""
         try:
-            problems = record_list_rows(dw.store, outcome.notice_id)
+            problems = record_list_rows(dw.store, outcome.notice_id, dw.config.lists)
         except Exception as exc:
             log.exception("%s: reading the list rows of %s failed", dw.source.name, url)
             problems = (f"reading the list rows failed: {type(exc).__name__}: {exc}",)

@@ -99,6 +99,11 @@ CASES: list[tuple[dict[str, Any], str]] = [
      ' got "Asia/Tokio"'),
     ({"subscriptions": [{**SUB, "weekly_day": "Monday"}]},
      "subscriptions[0].weekly_day: expected one of monday, tuesday"),
+    ({"subscriptions": [{**SUB, "parties": "missing.csv"}]},
+     "subscriptions[0].parties: "),
+    ({"screening": {"threshold": 120}},
+     "screening.threshold: expected a score from 0 to 100, got 120"),
+    ({"lists": {"example-list": {"aliases": ["示例清单"]}}}, "lists: lists.example-list"),
     ({"subscriptions": [{**SUB, "language": "cn"}]},
      'subscriptions[0].language: expected one of zh, ja, en, got "cn"'),
     ({"subscriptions": [{**SUB, "immediate": False}]},
@@ -209,7 +214,7 @@ def test_cli_exits_2_with_one_line_per_problem_and_no_traceback(tmp_path: Path) 
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         f"configuration error: {path}: crawll: unknown table (did you mean 'crawl'?); expected "
-        "one of dualwatch, crawl, mail, daemon, sources, subscriptions",
+        "one of dualwatch, crawl, mail, daemon, sources, subscriptions, lists, screening",
         f"configuration error: {path}: crawl.download_delay: expected a number of seconds ≥ 0, "
         'got "abc"',
     ]

@@ -88,22 +88,29 @@ def test_a_row_missing_from_a_list_fails_the_run(replica, tmp_path: Path) -> Non
     assert "control-list" in listing.stdout  # the 19 rows read are kept, not dropped
 
 
+def crawl_to_state_5(replica, tmp_path: Path, smtp: SmtpServer, subscriptions: str) -> Dualwatch:
+    """mofcom-ecl crawled at state 1 (baseline), then at state 5, mailing through ``smtp``."""
+    config = tmp_path / "m.toml"
+    config.write_text(
+        f'extends = "{REPLICA_CONFIG}"\n'
+        f'[mail.smtp]\nhost = "127.0.0.1"\nport = {smtp.port}\nsecurity = "none"\n' + subscriptions,
+        encoding="utf-8",
+    )
+    dw = Dualwatch(home=tmp_path / "home", replica=replica, config_path=config)
+    dw.run("crawl", "mofcom-ecl", check=None)
+    replica.set_state(5)
+    dw.run("crawl", "mofcom-ecl", check=None)
+    return dw
+
+
 def test_alert_for_a_list_announcement_states_its_rows(replica, tmp_path: Path) -> None:
     """2026 No. 11 (new in state 5): its alert says "+20 on 出口管制管控名单" with the rows, as
     text and as an HTML table; the digest line sums it up the same way."""
     with SmtpServer() as smtp:
-        config = tmp_path / "m.toml"
-        config.write_text(
-            f'extends = "{REPLICA_CONFIG}"\n'
-            f'[mail.smtp]\nhost = "127.0.0.1"\nport = {smtp.port}\nsecurity = "none"\n'
-            '[[subscriptions]]\nname = "lists"\nemail = "lists@example.org"\n'
-            'topics = ["entity-lists"]\n',
-            encoding="utf-8",
+        subscriptions = '[[subscriptions]]\nname = "lists"\nemail = "lists@example.org"\n'
+        dw = crawl_to_state_5(
+            replica, tmp_path, smtp, subscriptions + 'topics = ["entity-lists"]\n'
         )
-        dw = Dualwatch(home=tmp_path / "home", replica=replica, config_path=config)
-        dw.run("crawl", "mofcom-ecl", check=None)
-        replica.set_state(5)
-        dw.run("crawl", "mofcom-ecl", check=None)
         messages = [r.message() for r in smtp.received]
     [control] = [m for m in messages if "2026年第11号" in m["Subject"]]
     text = control.get_body(("plain",)).get_content()
@@ -115,3 +122,58 @@ def test_alert_for_a_list_announcement_states_its_rows(replica, tmp_path: Path) 
     assert "+20 on 关注名单" in watch.get_body(("plain",)).get_content()
     digest = dw.run("digest", "--period", "daily", "--current", check=None).stdout
     assert "+20 on 出口管制管控名单" in digest
+
+
+def test_watched_party_gets_one_alert_marked_as_a_match(replica, tmp_path: Path) -> None:
+    """A subscription whose topics do not cover 2026 No. 11 but whose counterparty file holds
+    a variant of one of its entities gets one alert about it, marked as a match; the same
+    subscription without the file gets none; sending again sends nothing."""
+    (tmp_path / "parties.csv").write_text(PARTIES, encoding="utf-8")
+    with SmtpServer() as smtp:
+        dw = crawl_to_state_5(
+            replica,
+            tmp_path,
+            smtp,
+            '[[subscriptions]]\nname = "watcher"\nemail = "watcher@example.org"\n'
+            'topics = ["semiconductors"]\nparties = "parties.csv"\n'
+            '[[subscriptions]]\nname = "plain"\nemail = "plain@example.org"\n'
+            'topics = ["semiconductors"]\n',
+        )
+        dw.run("send", check=None)
+        messages = [r.message() for r in smtp.received]
+    about_11 = [m for m in messages if "2026年第11号" in m["Subject"]]
+    assert [m["To"] for m in about_11] == ["watcher@example.org"]
+    [alert] = about_11
+    assert alert["Subject"].startswith("[dualwatch][MATCH]")
+    text = alert.get_body(("plain",)).get_content()
+    assert "Your counterparty 三菱造船股份有限公司 (id 1001) was added to 出口管制管控名单" in text
+    assert "(id 1002)" in text and "(id 1003)" not in text
+    assert "Counterparty match" in alert.get_body(("html",)).get_content()
+
+
+def test_backtest_shows_who_would_be_alerted_without_writing(replica, tmp_path: Path) -> None:
+    """After a history is stored, a new party file and subscription are checked against it."""
+    (tmp_path / "parties.csv").write_text(PARTIES, encoding="utf-8")
+    dw = Dualwatch(home=tmp_path / "home", replica=replica)
+    dw.run("crawl", "--no-send", "mofcom-ecl", check=None)
+    replica.set_state(5)
+    dw.run("crawl", "--no-send", "mofcom-ecl", check=None)
+    config = tmp_path / "b.toml"
+    config.write_text(
+        f'extends = "{REPLICA_CONFIG}"\n'
+        '[[subscriptions]]\nname = "watcher"\nemail = "w@example.org"\n'
+        'topics = ["semiconductors"]\nparties = "parties.csv"\n'
+        '[[subscriptions]]\nname = "lists"\nemail = "l@example.org"\ntopics = ["entity-lists"]\n',
+        encoding="utf-8",
+    )
+    dw.config_path = config
+    with dw.store() as store:
+        before = store.rows("SELECT count(*) AS n FROM alerts")[0]["n"]
+    out = dw.run("rules", "backtest").stdout
+    [line_11] = [line for line in out.splitlines() if "2026年第11号" in line]
+    assert "watcher (party)" in line_11 and "lists" in line_11
+    [line_12] = [line for line in out.splitlines() if "2026年第12号" in line]
+    assert "watcher" not in line_12 and "lists" in line_12
+    assert "would be alerted" in out.splitlines()[-1]
+    with dw.store() as store:
+        assert store.rows("SELECT count(*) AS n FROM alerts")[0]["n"] == before

@@ -482,8 +482,8 @@ def test_law05_golden_and_new_list_pdf(pages: Pages, spider: MetiSpider) -> None
     check_golden("meti_law05_state5", notice_form(after))
     pdfs = [[a.url.rsplit("/", 1)[1] for a in n.attachments] for n in (before, after)]
     assert pdfs == [
-        ["eul_2025.pdf", "eul_kaisei_2025.pdf"],
-        ["eul_2026.pdf", "eul_kaisei_2026.pdf"],
+        ["eul_2025.pdf", "eul_2025.xlsx", "eul_kaisei_2025.pdf"],
+        ["eul_2026.pdf", "eul_2026.xlsx", "eul_kaisei_2026.pdf"],
     ]
     assert after.metadata["list_pdf"] == f"{BASE}{content.EUL_DIR}/eul_2026.pdf"
     assert (before.published, after.published) == (date(2025, 9, 29), date(2026, 2, 20))

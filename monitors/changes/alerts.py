@@ -10,6 +10,9 @@ interested recipient, and deliver what is due — each alert to each recipient o
   (still served, gone from its listing) is matched on its whole current version too.
 * A change is queued for a subscription when it matches one of its topics (any topic when
   it names none) and comes from one of its sources; irrelevant changes go to digests only.
+* Watched parties: a change of a list announcement adding a row that matches one of a
+  subscription's counterparties (``parties``) is queued for it whatever its topics
+  (:mod:`monitors.changes.parties`); the alert says which counterparty matched.
 * Following: the rules decide who hears about a document first. Once an alert about a
   document (any copy of it; the notice when it has no document) was queued for a recipient,
   sent yet or not, every later change of it (:data:`FOLLOWED_KINDS`) is queued for that
@@ -30,6 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from monitors.changes.parties import party_hits
 from monitors.core.config import Config
 from monitors.mail.mailer import DeliveryResult
 from monitors.rules.ruleset import RuleMatch, RuleSet
@@ -130,7 +134,12 @@ def queue_immediate(store: Store, config: Config) -> int:
             if subscription.wants_source(change.source)
         ]
         for group in crawl_groups(ledger, candidates):
-            wanted = [c for c in group if _wanted(ledger, subscription, c)]
+            wanted = [
+                c
+                for c in group
+                if _wanted(ledger, subscription, c)
+                or party_hits(store, c, subscription, config.screening)
+            ]
             if not wanted:
                 continue
             headline = headline_change(store, group, wanted, subscription.language)

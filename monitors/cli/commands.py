@@ -373,6 +373,29 @@ def rules_test(obj: Context, target: str) -> None:
     click.echo(explain(ruleset, title=title, text=text, source=source, doc_type=doc_type))
 
 
+@rules.command("backtest")
+@click.option("--since", metavar="WHEN", help="ISO date/time, or relative: 24h, 7d, 2w.")
+@pass_context
+def rules_backtest(obj: Context, since: str | None) -> None:
+    """Run the current rules and counterparty files over the stored changes and print what
+    would have been alerted and to whom (writes nothing)."""
+    from monitors.changes.backtest import backtest
+    from monitors.cli.views import shorten, table
+    from monitors.rules.load import load_rules
+
+    ruleset = load_rules(obj.config.rules_path, known_sources=obj.config.sources)
+    with obj.store() as store:
+        found = backtest(store, obj.config, ruleset, parse_since(since))
+    rows = [
+        [str(r.change.id), r.change.detected_at[:10], r.change.kind, shorten(r.change.title, 40),
+         ", ".join(r.topics) or "-", ", ".join(r.recipients) or "-"]
+        for r in found
+    ]  # fmt: skip
+    click.echo(table(["id", "detected", "kind", "title", "topics", "would alert"], rows))
+    alerted = sum(1 for r in found if r.recipients)
+    click.echo(f"{len(found)} changes; {alerted} would be alerted")
+
+
 @cli.group("config")
 def config_group() -> None:
     """The configuration file (config/dualwatch.toml)."""

@@ -28,7 +28,7 @@ def lists_command(obj: Context, reread: bool) -> None:
 
     with obj.store() as store:
         if reread:
-            reread_all(store)
+            reread_all(store, obj.config.lists)
         lists = ListStore(store)
         members, problems = lists.members(), lists.current_problems()
     counts = Counter((m.list_name, m.status) for m in members)
@@ -102,7 +102,9 @@ def members_csv(members: list) -> str:
 
 @cli.command()
 @click.argument("parties", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--threshold", type=click.FloatRange(0, 100), help="Minimum score (default 90).")
+@click.option(
+    "--threshold", type=click.FloatRange(0, 100), help="Minimum score ([screening] threshold)."
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per match.")
 @pass_context
 def screen(obj: Context, parties: Path, threshold: float | None, as_json: bool) -> None:
@@ -110,7 +112,7 @@ def screen(obj: Context, parties: Path, threshold: float | None, as_json: bool) 
     past list entity; exit 1 when something matches, 0 when nothing does."""
     from monitors.cli.views import table
     from monitors.lists.parties import read_parties
-    from monitors.lists.screen import DEFAULT_THRESHOLD, Entity
+    from monitors.lists.screen import Entity
     from monitors.lists.screen import screen as run_screen
     from monitors.storage.lists import ListStore
 
@@ -121,7 +123,9 @@ def screen(obj: Context, parties: Path, threshold: float | None, as_json: bool) 
     with obj.store() as store:
         members = ListStore(store).members()
     targets = [Entity(m.entity_key, (m.name, *m.other_names), m.country, m) for m in members]
-    hits = run_screen(counterparties, targets, threshold or DEFAULT_THRESHOLD)
+    settings = obj.config.screening
+    minimum = settings.threshold if threshold is None else threshold
+    hits = run_screen(counterparties, targets, minimum, settings.country_penalty)
     if as_json:
         for hit in hits:
             member = hit.entity.payload

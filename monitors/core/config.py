@@ -27,6 +27,8 @@ from typing import Any
 
 from monitors.core.checks import KeyPath, is_host, show
 from monitors.core.errors import ConfigError
+from monitors.lists.models import ListSpec
+from monitors.lists.specs import DEFAULT_LISTS, parse_list_specs
 from monitors.rules.subscriptions import Subscription, build_subscriptions
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -63,6 +65,15 @@ class CrawlSettings:
     obey_robots: bool = True
     contact_url: str = "https://github.com/dualwatch/dualwatch"
     crawl_timeout: float = 1800.0
+
+
+@dataclass(frozen=True)
+class ScreeningSettings:
+    """``[screening]``: the score a counterparty must reach to match a list entity, and what
+    a different country costs (see monitors.lists.screen)."""
+
+    threshold: float = 90.0
+    country_penalty: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -143,6 +154,9 @@ class Config:
     subscriptions: tuple[Subscription, ...] = ()
     rules_path: Path = PROJECT_ROOT / "config" / "rules.toml"
     daemon: DaemonSettings = field(default_factory=DaemonSettings)
+    #: The control lists list announcements are read into (``[lists.NAME]``).
+    lists: tuple[ListSpec, ...] = DEFAULT_LISTS
+    screening: ScreeningSettings = field(default_factory=lambda: ScreeningSettings())
 
     def source(self, name: str) -> SourceConfig:
         """Return the source called ``name`` or raise ConfigError listing the valid names."""
@@ -239,6 +253,7 @@ def inspect_config(
         rules_path=rules_path,
         connect_to=value,
         connect_to_label=label,
+        config_dir=config_path.parent,
     )
     shown = effective(raw, home=home, connect_to=value, rules_path=rules_path)
     if problems:
@@ -389,9 +404,23 @@ def _build_config(
         crawl=CrawlSettings(**raw.get("crawl", {})),
         mail=_mail_settings(raw.get("mail", {})),
         sources=MappingProxyType(sources),
-        subscriptions=build_subscriptions(raw.get("subscriptions")),
+        subscriptions=_with_party_paths(build_subscriptions(raw.get("subscriptions")), config_path),
         rules_path=rules_path,
         daemon=DaemonSettings(**raw.get("daemon", {})),
+        lists=parse_list_specs(raw["lists"]) if "lists" in raw else DEFAULT_LISTS,
+        screening=ScreeningSettings(**raw.get("screening", {})),
+    )
+
+
+def _with_party_paths(
+    subscriptions: tuple[Subscription, ...], config_path: Path
+) -> tuple[Subscription, ...]:
+    """Subscriptions with their counterparty files resolved against the config's folder."""
+    return tuple(
+        dataclasses.replace(s, parties=str((config_path.parent / s.parties).resolve()))
+        if s.parties
+        else s
+        for s in subscriptions
     )
 
 

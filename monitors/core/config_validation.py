@@ -63,6 +63,7 @@ def problems_of(
     rules_path: Path,
     connect_to: str,
     connect_to_label: str | None,
+    config_dir: Path | None = None,
 ) -> list[str]:
     """Every problem of the merged table ``raw``, one line each (empty: all is well).
 
@@ -70,7 +71,7 @@ def problems_of(
     ``connect_to_label`` where it came from (None: the configuration file).
     """
     problems = Problems(origin)
-    checker = _Checker(raw, problems, rules_path)
+    checker = _Checker(raw, problems, rules_path, config_dir or Path.cwd())
     checker.connect_to(connect_to, connect_to_label)
     checker.run()
     return problems.lines
@@ -78,7 +79,9 @@ def problems_of(
 
 # -- what each key must be -------------------------------------------------------------------
 
-TOP_TABLES = ("dualwatch", "crawl", "mail", "daemon", "sources", "subscriptions")
+TOP_TABLES = (
+    "dualwatch", "crawl", "mail", "daemon", "sources", "subscriptions", "lists", "screening",
+)  # fmt: skip
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DOC_TYPES = (
     "announcement", "order", "qa", "press_release", "statement",
@@ -102,6 +105,11 @@ CRAWL_RULES: dict[str, Rule] = {
     "contact_url": URL,
     "crawl_timeout": number(0, strict=True, what=SECONDS),
 }
+_SCORE = Rule(
+    "a score from 0 to 100",
+    lambda v: isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 100,
+)
+SCREENING_RULES: dict[str, Rule] = {"threshold": _SCORE, "country_penalty": _SCORE}
 _OPERATOR = Rule('an email address (or "" for none)', lambda v: v == "" or ADDRESS.test(v))
 _SENDER = Rule(
     'an address such as "dualwatch <dualwatch@example.org>"',
@@ -235,8 +243,11 @@ _ITEM_RULES: dict[tuple[str, str], tuple[tuple[str, ...], dict[str, Rule]]] = {
 class _Checker:
     """Checks a merged configuration table, recording every problem."""
 
-    def __init__(self, raw: Mapping[str, Any], problems: Problems, rules_path: Path) -> None:
+    def __init__(
+        self, raw: Mapping[str, Any], problems: Problems, rules_path: Path, config_dir: Path
+    ) -> None:
         self.raw, self.problems, self.rules_path = raw, problems, rules_path
+        self.config_dir = config_dir
         self.topics: tuple[str, ...] | None = None
 
     def table(self, key: str) -> Mapping[str, Any]:
@@ -277,6 +288,33 @@ class _Checker:
             if self.rules_path.is_absolute()
             else str(self.rules_path),
         )
+        self.parties(self.raw.get("subscriptions"))
+        self.lists()
+        self.problems.table(("screening",), self.table("screening"), SCREENING_RULES)
+
+    def parties(self, subscriptions: Any) -> None:
+        """Each subscription's counterparty file exists and reads as one."""
+        from monitors.lists.parties import read_parties
+
+        for index, entry in enumerate(subscriptions if isinstance(subscriptions, list) else []):
+            name = entry.get("parties") if isinstance(entry, Mapping) else None
+            if not isinstance(name, str) or not name.strip():
+                continue
+            try:
+                read_parties(self.config_dir / name)
+            except (OSError, ValueError) as exc:
+                self.problems.add(("subscriptions", index, "parties"), f"{exc}")
+
+    def lists(self) -> None:
+        """The ``[lists.NAME]`` tables (more control lists, or changes to the known ones)."""
+        from monitors.lists.specs import parse_list_specs
+
+        if "lists" not in self.raw or not self.problems.is_table(("lists",), self.raw["lists"]):
+            return
+        try:
+            parse_list_specs(self.raw["lists"])
+        except ValueError as exc:
+            self.problems.add(("lists",), str(exc))
 
     def rules(self, general: Mapping[str, Any]) -> None:
         """The topic names of the rules file (for subscriptions and METI)."""

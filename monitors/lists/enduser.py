@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from monitors.lists.models import EndUserRow, ListEvent, SourceRef
 from monitors.lists.specs import country_code
@@ -22,15 +23,23 @@ from monitors.text.normalize import CELL_SEPARATOR, normalize_text
 
 __all__ = [
     "END_USER_LIST",
+    "END_USER_LIST_TITLE",
+    "REVISION_SIGNS",
+    "best_end_user_list",
     "diff_end_user_list",
     "end_user_list_problems",
     "extract_end_user_list",
+    "is_end_user_list_page",
     "normalise_name",
     "row_key",
 ]
 
 #: The list name of METI End User List events (see :data:`~monitors.lists.specs.DEFAULT_LISTS`).
 END_USER_LIST = "meti-end-user-list"
+#: The title of METI's (Japanese) End User List page, ``law05.html``.
+END_USER_LIST_TITLE = "外国ユーザーリスト"
+#: How a revision's rows are marked (alerts), by action: added, removed, amended.
+REVISION_SIGNS = {"add": "+", "remove": "-", "amend": "~"}
 
 _CELL_SPLIT_RE = re.compile(r"\t+|\s{2,}")
 _NUMBER_RE = re.compile(r"^(\d{1,5})\.?$")
@@ -94,6 +103,31 @@ def extract_end_user_list(text: str) -> list[EndUserRow]:
         if len(cells) >= 3 and (row := _row(cells, line)) is not None:
             rows.append(row)
     return rows
+
+
+def is_end_user_list_page(title: str, metadata: Mapping[str, Any]) -> bool:
+    """Whether a stored page is METI's (Japanese) End User List page, which must hold the
+    list: a page the ``meti`` spider reads as ``end_user_list`` in Japanese, or a page titled
+    exactly 外国ユーザーリスト. (The English End User List page is not read: its names would
+    be the same entities a second time. A news release *about* a revision is not the list.)
+    """
+    if metadata.get("page_kind") == "end_user_list":
+        return (metadata.get("language") or "ja") == "ja"
+    return normalize_text(title).replace(" ", "") == END_USER_LIST_TITLE
+
+
+def best_end_user_list(texts: Sequence[str]) -> tuple[int | None, list[EndUserRow]]:
+    """The End User List among the texts of a page's files: ``(index, rows)`` of the text
+    whose rows read cleanly (:func:`end_user_list_problems`), the most rows first; else of
+    the text with the most rows (its problems tell what is wrong); ``(None, [])`` when no
+    text holds a row. (The list may come as a PDF and an Excel file; other files, such as
+    the 改正概要, hold no table.)"""
+    found = [(index, extract_end_user_list(text)) for index, text in enumerate(texts)]
+    found = [(index, rows) for index, rows in found if rows]
+    if not found:
+        return None, []
+    clean = [(i, rows) for i, rows in found if not end_user_list_problems(rows)]
+    return max(clean or found, key=lambda item: (len(item[1]), -item[0]))
 
 
 def end_user_list_problems(rows: Sequence[EndUserRow]) -> list[str]:

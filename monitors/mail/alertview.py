@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from monitors.core.config import Config
+from monitors.lists.changes import rows_of_change
+from monitors.lists.models import ListSpec
+from monitors.lists.screen import ScreenHit
 from monitors.lists.specs import DEFAULT_LISTS
 from monitors.mail.emailviews import (
     AlertView,
@@ -15,9 +20,9 @@ from monitors.mail.emailviews import (
     ListChangeView,
     ListRowView,
     MatchView,
+    PartyMatchView,
 )
 from monitors.storage.ledger import StoredMatch
-from monitors.storage.lists import ListStore
 from monitors.storage.models import AttachmentsDiff, Change, ListEventRow, Version
 from monitors.storage.store import Store
 from monitors.text.diff import TextDiff
@@ -81,44 +86,58 @@ def alert_view(
         file_text_error=metadata.get("extraction_error") if is_file else None,
         followed_since=followed_since,
         also=tuple(alert_view(store, config, other, ()) for other in also),
-        lists=list_changes(store, change),
+        lists=list_changes(store, change, config.lists),
     )
 
 
-def list_changes(store: Store, change: Change) -> tuple[ListChangeView, ...]:
-    """The list rows a change of a list announcement brings: all its rows when new or
-    restored; when modified, the rows the revision states and the earlier one did not (+)
-    and those it no longer states (-); none otherwise."""
-    if change.kind not in ("new", "restored", "modified") or change.version_id is None:
-        return ()
-    lists = ListStore(store)
-    now = lists.events_of_version(change.version_id)
-    before = (
-        lists.events_of_version(change.previous_version_id)
-        if change.kind == "modified" and change.previous_version_id
-        else []
-    )
-    stated = {_row_key(e) for e in before}
-    kept = {_row_key(e) for e in now}
-    rows = [("+", e) for e in now if _row_key(e) not in stated]
-    rows += [("-", e) for e in before if _row_key(e) not in kept]
+def list_changes(
+    store: Store, change: Change, specs: Sequence[ListSpec] = DEFAULT_LISTS
+) -> tuple[ListChangeView, ...]:
+    """The list rows a change of a list announcement brings (:func:`rows_of_change`), one
+    view per list and action; a version of METI's End User List (a list revised in place)
+    as one :class:`EndUserListChangeView` per list (``+2 -1 ~1 on 外国ユーザーリスト``)."""
+    brought = rows_of_change(store, change)
     groups: dict[tuple[str, str], list[tuple[str, ListEventRow]]] = {}
-    for sign, event in rows:
-        groups.setdefault((event.list_name, event.action), []).append((sign, event))
-    return tuple(_list_change(name, action, items) for (name, action), items in groups.items())
+    for sign, event in brought.rows:
+        action = "amend" if brought.revision else event.action
+        groups.setdefault((event.list_name, action), []).append((sign, event))
+    view = EndUserListChangeView if brought.revision else ListChangeView
+    return tuple(
+        _list_change(view, _list_title(specs, name), name, action, items)
+        for (name, action), items in groups.items()
+    )
 
 
-def _row_key(event: ListEventRow) -> tuple[str, str, str]:
-    return (event.list_name, event.action, event.entity_key)
+@dataclass(frozen=True)
+class EndUserListChangeView(ListChangeView):
+    """A revision of a list published in place: its rows added (``+``), removed (``-``)
+    and amended (``~``: the row as it now reads)."""
+
+    @property
+    def summary(self) -> str:
+        """``+2 -1 ~1 on 外国ユーザーリスト``."""
+        counts = Counter(row.change for row in self.rows)
+        parts = [f"{sign}{counts[sign]}" for sign in "+-~" if counts[sign]]
+        return f"{' '.join(parts) or 'no rows changed'} on {self.list_title}"
+
+
+def _list_title(specs: Sequence[ListSpec], list_name: str) -> str:
+    spec = next((s for s in specs if s.name == list_name), None)
+    return spec.title if spec else list_name
 
 
 def _list_change(
-    list_name: str, action: str, items: list[tuple[str, ListEventRow]]
+    view: type[ListChangeView],
+    title: str,
+    list_name: str,
+    action: str,
+    items: list[tuple[str, ListEventRow]],
 ) -> ListChangeView:
-    spec = next((s for s in DEFAULT_LISTS if s.name == list_name), None)
-    return ListChangeView(
+    if view is EndUserListChangeView:
+        items = sorted(items, key=lambda item: "+-~".index(item[0]) if item[0] in "+-~" else 3)
+    return view(
         list_name=list_name,
-        list_title=spec.title if spec else list_name,
+        list_title=title,
         action=action,
         effective=next((e.effective for _, e in items if e.effective), None),
         rows=tuple(
@@ -227,3 +246,17 @@ def _attachments(version: Version | None, changes: AttachmentsDiff) -> tuple[Att
             )
         )
     return tuple(views)
+
+
+def party_match_view(config: Config, hit: ScreenHit[ListEventRow]) -> PartyMatchView:
+    """How an alert shows one watched-party match."""
+    row = hit.entity.payload
+    return PartyMatchView(
+        party_id=hit.party.id,
+        party_name=hit.party.name,
+        entity_name=row.name,
+        list_title=_list_title(config.lists, row.list_name),
+        action=row.action,
+        score=hit.score,
+        reason=hit.reason,
+    )

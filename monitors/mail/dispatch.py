@@ -16,6 +16,7 @@ being retried, and is skipped when none of them was delivered.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
 
@@ -26,8 +27,9 @@ from monitors.changes.alerts import (
     record_attempt,
 )
 from monitors.changes.digest import Period, digest_view, due_period
+from monitors.changes.parties import party_hits
 from monitors.core.config import Config
-from monitors.mail.alertview import alert_view
+from monitors.mail.alertview import alert_view, party_match_view
 from monitors.mail.emailrender import render_alert, render_digest, render_health
 from monitors.mail.healthview import view_of
 from monitors.mail.mailer import DeliveryResult, Transport, transport_for
@@ -130,6 +132,13 @@ def _send_alert(
     matches = [m for c in (change, *merged) for m in ledger.matches_of(c.id)]
     shown, also = alert_changes(store, change, merged, language)
     view = alert_view(store, config, shown, matches, followed_since=followed, also=also)
+    if subscription is not None and subscription.parties:
+        hits = [
+            hit
+            for c in (change, *merged)
+            for hit in party_hits(store, c, subscription, config.screening)
+        ]
+        view = replace(view, party_matches=tuple(party_match_view(config, h) for h in hits))
     message = build_email(
         render_alert(view),
         sender=config.mail.sender,

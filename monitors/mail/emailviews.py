@@ -140,6 +140,19 @@ class ListChangeView:
 
 
 @dataclass(frozen=True)
+class PartyMatchView:
+    """One of the recipient's counterparties matching a row the announcement adds."""
+
+    party_id: str
+    party_name: str
+    entity_name: str
+    list_title: str
+    action: str
+    score: float
+    reason: str
+
+
+@dataclass(frozen=True)
 class AlertView:
     """One change of one document, as an alert or a digest line shows it (``kind``: one of
     :data:`ALERT_KINDS`).
@@ -190,6 +203,8 @@ class AlertView:
     also: tuple[AlertView, ...] = ()
     #: A list announcement: the rows it states (a revision: the rows it added or dropped).
     lists: tuple[ListChangeView, ...] = ()
+    #: The recipient's counterparties matching rows it adds (watched parties).
+    party_matches: tuple[PartyMatchView, ...] = ()
 
     def __post_init__(self) -> None:
         _check(self.kind, ALERT_KINDS, "alert kind")

@@ -54,6 +54,9 @@ class Subscription:
     #: The language an alert about a document with copies in several languages is
     #: headlined in (None: the original's).
     language: str | None = None
+    #: A counterparty CSV (resolved against the configuration file's folder): a list event
+    #: matching one of its parties is alerted whatever the topics (``dualwatch screen``).
+    parties: str | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -91,6 +94,7 @@ _RULES: dict[str, Rule] = {
     "weekly_day": choice(WEEKDAYS),
     "follow_revisions": BOOLEAN,
     "language": choice(LANGUAGES),
+    "parties": TEXT,
 }
 _LISTS = ("topics", "sources")
 

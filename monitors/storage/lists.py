@@ -4,6 +4,12 @@ states, what could not be read from one, and each list's membership rebuilt from
 Rows are kept per stored version of a notice; only a notice's current version counts, and of
 the copies of one document (the same announcement on several sites) only the first copy
 that states rows, so a revision replaces its rows and a copy never counts twice.
+
+Except for a list revised in place (METI's End User List): each version of its page is an
+announcement of its own, whose events are what changed since the version before (origin
+:data:`REVISION_ORIGIN`), so the events of *every* version up to the current one count, in
+version order. (A page that flips back to an earlier version counts only the versions up to
+that one again.)
 """
 
 from __future__ import annotations
@@ -15,13 +21,21 @@ from typing import Any
 from monitors.storage.models import ListEventRow, ListMember
 from monitors.storage.store import Store, utcnow
 
-#: The events that count: each current version's, first copy of each document only.
+#: The ``origin`` of the events of a list revised in place: the difference a version makes
+#: to the one before (its first version: every row added). All versions' events count.
+REVISION_ORIGIN = "revision"
+
+#: The events that count (one parameter: :data:`REVISION_ORIGIN`): each current version's,
+#: and every earlier version's revision events; of the copies of each document, only the
+#: first copy (lowest notice id) that has events that count.
 _CURRENT_EVENTS = (
-    "SELECT e.* FROM list_events e JOIN notices n ON n.id = e.notice_id "
-    "AND n.current_version_id = e.version_id "
-    "WHERE e.notice_id = (SELECT min(e2.notice_id) FROM list_events e2 "
-    "JOIN notices n2 ON n2.id = e2.notice_id AND n2.current_version_id = e2.version_id "
-    "WHERE coalesce(e2.document_id, -e2.notice_id) = coalesce(e.document_id, -e.notice_id))"
+    "WITH counted AS (SELECT e.* FROM list_events e JOIN notices n ON n.id = e.notice_id "
+    "WHERE e.version_id = n.current_version_id "
+    "OR (e.origin = ? AND e.version_id < n.current_version_id)), "
+    "firsts AS (SELECT coalesce(document_id, -notice_id) AS document_key, "
+    "min(notice_id) AS notice_id FROM counted GROUP BY document_key) "
+    "SELECT c.* FROM counted c JOIN firsts f "
+    "ON f.document_key = coalesce(c.document_id, -c.notice_id) AND f.notice_id = c.notice_id"
 )
 
 
@@ -71,10 +85,11 @@ class ListStore:
 
     def current_events(self) -> list[ListEventRow]:
         """Every row that counts, in the order the lists changed: effective (else published)
-        date, then announcement, then row."""
+        date, then announcement, then version (of a list revised in place), then row."""
         rows = self.store.rows(
-            f"{_CURRENT_EVENTS} ORDER BY coalesce(e.effective, e.published), e.published, "
-            "e.document, e.row_number, e.id"
+            f"{_CURRENT_EVENTS} ORDER BY coalesce(c.effective, c.published), c.published, "
+            "c.document, c.version_id, c.row_number, c.id",
+            [REVISION_ORIGIN],
         )
         return [_event(r) for r in rows]
 

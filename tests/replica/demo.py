@@ -2,7 +2,10 @@
 
 Starts the replica, crawls it (the baseline), lets the sites publish new notices and revise
 one, crawls again, prints the detected changes, a diff and the alert messages written to the
-Maildir outbox, crawls a noise-only state (nothing detected), and stops the replica.
+Maildir outbox, crawls a noise-only state (nothing detected); then lets exportcontrol publish
+two list announcements (state 5), crawls that one source, prints the rows of one of them
+from its alert, the control lists' state, and a screening of the bundled example
+counterparty file (:data:`PARTIES`), and stops the replica.
 
 Only the narrative is printed: each command's log (crawl progress, warnings, errors on its
 stderr) is appended to :data:`LOG` (``var/demo/demo.log``), and every text cut short ends
@@ -20,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Collection
 from pathlib import Path
 
 from monitors.storage.store import Store
@@ -31,15 +35,20 @@ HOME = Path("var/demo")
 LOG = HOME / "demo.log"
 #: Characters of the first alert's plain text printed (cut at a line end, marked).
 ALERT_TEXT_CHARS = 2000
+#: The bundled example counterparty file screened at the end (one true match, one near miss).
+PARTIES = Path("config/parties.example.csv")
+#: List rows of the list announcement's alert printed (the rest is counted).
+LIST_ROWS = 8
 JAPAN_NO_1 = (
     "https://www.mofcom.gov.cn/zcfb/zgdwjjmywg/art/2026/art_5eb791b008284131855c37cc70d84e26.html"
 )
 
 
-def dualwatch(replica: Replica, *args: str) -> int:
+def dualwatch(replica: Replica, *args: str, expected: Collection[int] = (0,)) -> int:
     """Show and run one real `dualwatch` command against the replica; its log goes to LOG.
 
-    A failing command gets one line: its exit status and the last line it logged.
+    A command exiting with a status not in ``expected`` gets one line: its exit status and
+    the last line it logged.
     """
     shown = ["dualwatch", "--config", str(CONFIG), "--home", str(HOME), *args]
     print(f"\n$ {shlex.join(shown)}", flush=True)
@@ -52,7 +61,7 @@ def dualwatch(replica: Replica, *args: str) -> int:
         log.flush()
         start = log.tell()
         code = subprocess.run(command, cwd=ROOT, env=env, stderr=log, check=False).returncode
-    if code:
+    if code not in expected:
         with log_path.open("rb") as log:
             log.seek(start)
             lines = log.read().decode("utf-8", "replace").strip().splitlines()
@@ -103,10 +112,72 @@ def show_outbox() -> None:
         print(clipped(text, ALERT_TEXT_CHARS, str(HOME / "outbox" / "new" / files[0].name)))
 
 
+def list_rows(text: str, limit: int) -> str:
+    """The list-row blocks of an alert's plain text (``---- +20 on 出口管制管控名单, …`` and
+    the ``+``/``-`` rows under it), each cut after ``limit`` rows with how many were left out."""
+    blocks: list[tuple[str, list[str]]] = []
+    in_block = False
+    for line in text.splitlines():
+        if re.match(r"-{4} [+-]\d+ on ", line):
+            blocks.append((line, []))
+            in_block = True
+        elif in_block and re.match(r"[+-] \d+\. ", line):
+            blocks[-1][1].append(line)
+        else:
+            in_block = False
+    shown = []
+    for heading, rows in blocks:
+        left = len(rows) - limit
+        cut = [f"… ({left} more row{'s' if left > 1 else ''})"] if left > 0 else []
+        shown.append("\n".join([heading, *rows[:limit], *cut]))
+    return "\n\n".join(shown)
+
+
+def show_list_alert(number: str) -> None:
+    """Print the subject and list rows of the alert about announcement ``number``."""
+    for path in sorted((ROOT / HOME / "outbox" / "new").glob("*"), key=delivery_order):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        if number in str(message["Subject"]):
+            print(f"\n--- {path.name} ---\nSubject: {message['Subject']}\n")
+            print(list_rows(message.get_body(("plain",)).get_content(), LIST_ROWS))
+            return
+    print(f"\n(no alert about {number} in the outbox)")
+
+
 def modified_change_ids() -> list[int]:
     """Ids of the modifications detected so far."""
     with Store.open(ROOT / HOME / "dualwatch.db") as store:
         return [c.id for c in store.list_changes() if c.kind == "modified"]
+
+
+def control_lists(replica: Replica) -> int:
+    """Step 4: list announcements read as rows, the lists' state, a screening; 1 on failure."""
+    replica.set_state(5)
+    banner(
+        "4. Control lists as data: exportcontrol publishes 2026 No. 11 and No. 12\n"
+        "   (2026-02-24), 20 Japanese entities each to 出口管制管控名单 and 关注名单.\n"
+        "   The crawl reads their rows; each alert states them"
+    )
+    failures = dualwatch(replica, "crawl", "mofcom-ecl") != 0
+    show_list_alert("2026年第11号")
+    print("\nEach list's state, rebuilt from every list announcement stored (earlier ones too):")
+    failures += dualwatch(replica, "lists") != 0
+    banner(
+        f"5. Screening our counterparties ({PARTIES}) against every list\n"
+        "   entity, current or past, across scripts and legal forms"
+    )
+    print((ROOT / PARTIES).read_text(encoding="utf-8").rstrip())
+    code = dualwatch(replica, "screen", str(PARTIES), expected=(1,))
+    print(
+        "(exit status 1 means matches found. C-1001 is the listed 三菱重工航空发动机株式会社\n"
+        " in Japanese kanji (発動機) with ㈱ in front instead of 株式会社 after; C-1002\n"
+        " IHI宇航工業株式会社, another company, is a near miss of the listed IHI宇航工程株式会社\n"
+        " that stays below the default threshold of 90)"
+    )
+    failures += code != 1
+    print("\nA lower threshold catches more variants, and more near misses:")
+    failures += dualwatch(replica, "screen", str(PARTIES), "--threshold", "85", expected=(1,)) != 1
+    return 1 if failures else 0
 
 
 def main() -> int:
@@ -139,6 +210,7 @@ def main() -> int:
         banner("3. Only page noise changes: nothing is detected")
         failures += dualwatch(replica, "crawl") != 0
         dualwatch(replica, "sources")
+        failures += control_lists(replica)
     finally:
         replica.stop()
     print(f"\ndemo finished in {time.monotonic() - started:.1f}s; data in {HOME}/, log in {LOG}")

@@ -92,13 +92,39 @@ class Amendment:
 
 
 @dataclass(frozen=True)
+class EulRow:
+    """One entity of the End User List: 国名・地域名, 企業名・組織名, 別名 (also known as,
+    one name a line in its cell), 懸念区分 (type of WMD concern). Its No. is its position."""
+
+    country: str
+    name: str
+    aliases: tuple[str, ...]
+    concern: str
+
+
+@dataclass(frozen=True)
 class Edition:
-    """One edition of the End User List PDF, current from state ``since``."""
+    """One edition of the End User List PDF, current from state ``since``; ``sheet`` the
+    same list as an Excel file, ``table`` its rows (numbered from 1 in this order)."""
 
     since: int
     revised: date
     pdf: Attachment
     overview: Attachment | None = None
+    sheet: Attachment | None = None
+    table: tuple[EulRow, ...] = ()
+
+    def sheet_rows(self) -> list[list[str | int | None]]:
+        """The cells of the Excel file: a title row, the header, one row per entity."""
+        rows: list[list[str | int | None]] = [
+            [f"外国ユーザーリスト（{reiwa(self.revised)}改正）"],
+            ["No.", "国名・地域名", "企業名・組織名", "別名", "懸念区分"],
+        ]
+        for number, row in enumerate(self.table, start=1):
+            rows.append(
+                [number, row.country, row.name, "\n".join(row.aliases) or None, row.concern]
+            )
+        return rows
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -824,21 +850,75 @@ def latest_amendments() -> tuple[Amendment, ...]:
     )
 
 
+#: The End User List of 令和7年9月29日 (state 1): synthetic entities, grouped by country.
+EUL_2025: tuple[EulRow, ...] = (
+    EulRow(
+        "イラン",
+        "示例航空工業機構",
+        ("Example Aviation Industries Organization", "EAIO"),
+        "ミサイル",
+    ),
+    EulRow("イラン", "示例核技術研究センター", ("Example Nuclear Technology Center",), "核"),
+    EulRow("中国", "示例工業公司", ("Example Industries Co., Ltd.",), "ミサイル"),
+    EulRow("中国", "示例精密機械有限公司", ("Example Precision Machinery Co., Ltd.",), "核"),
+    EulRow(
+        "北朝鮮",
+        "示例貿易総会社",
+        ("Example General Trading Corporation", "Sample Trading"),
+        "核、ミサイル",
+    ),
+    EulRow("北朝鮮", "示例第二経済委員会", (), "ミサイル"),
+    EulRow(
+        "パキスタン", "示例科学技術研究所", ("Example Institute of Science and Technology",), "核"
+    ),
+    EulRow("パキスタン", "示例エンジニアリング", ("Example Engineering (Pvt.) Ltd.",), "ミサイル"),
+    EulRow("ロシア", "示例化学工場", ("Example Chemical Plant JSC",), "化学"),
+    EulRow("ロシア", "示例電子部品", ("Example Electronic Components LLC",), "ミサイル"),
+)
+#: What the 令和8年2月20日 revision (state 5) does to :data:`EUL_2025`: rows added, removed
+#: and amended (an also-known-as name added), by name; every row after the first change is
+#: renumbered.
+EUL_2026_ADDED = ("示例先端材料有限公司", "示例無人機工業")
+EUL_2026_REMOVED = ("示例精密機械有限公司",)
+EUL_2026_AMENDED = ("示例工業公司",)
+EUL_2026: tuple[EulRow, ...] = (
+    EUL_2025[0],
+    EUL_2025[1],
+    EulRow(
+        "中国",
+        "示例工業公司",
+        ("Example Industries Co., Ltd.", "Example Industrial Group"),
+        "ミサイル",
+    ),
+    EulRow("中国", "示例先端材料有限公司", ("Example Advanced Materials Co., Ltd.",), "ミサイル"),
+    *EUL_2025[4:9],
+    EulRow("ロシア", "示例無人機工業", ("Example UAV Works",), "ミサイル"),
+    EUL_2025[9],
+)
+
+
 def anpo_pages() -> list[AnpoPage]:
     """law09.html (new row in state 2), law09-2.html (new rows in 2; in 5 new rows, and the
-    rows older than six months leave), law05.html and the English page (new PDF in 5)."""
+    rows older than six months leave), law05.html and the English page (new PDF in 5).
+
+    law05.html links each edition of the End User List as a PDF and as an Excel file whose
+    cells are the table (:data:`EUL_2025`, :data:`EUL_2026`); the PDFs are placeholders."""
     editions_ja = (
         Edition(
             1,
             date(2025, 9, 29),
             eul("eul_2025.pdf", "外国ユーザーリスト（令和7年9月29日改正）（PDF形式：1,180KB）"),
             eul("eul_kaisei_2025.pdf", "改正概要（令和7年9月29日）（PDF形式：98KB）"),
+            eul("eul_2025.xlsx", "外国ユーザーリスト（令和7年9月29日改正）（Excel形式：52KB）"),
+            EUL_2025,
         ),
         Edition(
             5,
             date(2026, 2, 20),
             eul("eul_2026.pdf", "外国ユーザーリスト（令和8年2月20日改正）（PDF形式：1,236KB）"),
             eul("eul_kaisei_2026.pdf", "改正概要（令和8年2月20日）（PDF形式：102KB）"),
+            eul("eul_2026.xlsx", "外国ユーザーリスト（令和8年2月20日改正）（Excel形式：55KB）"),
+            EUL_2026,
         ),
     )
     editions_en = (

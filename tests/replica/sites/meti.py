@@ -1,4 +1,5 @@
-"""www.meti.go.jp: the news-release Atom feed, release pages, the anpo pages and their PDFs;
+"""www.meti.go.jp: the news-release Atom feed, release pages, the anpo pages and their PDFs
+(and the End User List's Excel files, whose cells are the list);
 plus the release pages METI's agencies publish on their own hosts (www.enecho.meti.go.jp,
 www.chusho.meti.go.jp), which the feed links to.
 
@@ -20,12 +21,13 @@ from tests.replica.content.meti import AnpoPage, MetiRelease
 from tests.replica.model import Notice, Page
 from tests.replica.noise import Noise
 from tests.replica.protocol import Request
-from tests.replica.render import render, tiny_pdf
+from tests.replica.render import render, tiny_pdf, tiny_xlsx
 from tests.replica.timeline import JST, state_info
 
 HTML = "text/html; charset=UTF-8"
 ATOM = "application/atom+xml; charset=UTF-8"
 PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROBOTS = b"User-agent: *\nDisallow: /cgi-bin/\nDisallow: /intro/search/\n"
 BASE_URL = f"https://{content.METI_HOST}"
 TOP = ("/", "トップページ")
@@ -76,6 +78,9 @@ class MetiSite:
         }
         self._anpo = {p.path: p for p in self.anpo}
         self._files = self._file_index()
+        self._sheets = {
+            e.sheet.path: e for page in self.anpo for e in page.editions if e.sheet is not None
+        }
         self._pages: dict[tuple[int, bool, str], Page] = {}
 
     def respond(self, request: Request, state: int, broken: bool) -> Page:
@@ -96,14 +101,14 @@ class MetiSite:
         return content.feed_releases(self.releases, state)
 
     def _file_index(self) -> dict[str, int]:
-        """PDF path -> first state it is served in."""
+        """File (PDF, XLSX) path -> first state it is served in."""
         files = {a.path: r.first_state for r in self._by_path.values() for a in r.attachments}
         for page in self.anpo:
             for row in page.amendments:
                 if row.pdf:
                     files[row.pdf.path] = row.since
             for edition in page.editions:
-                for pdf in (edition.pdf, edition.overview):
+                for pdf in (edition.pdf, edition.overview, edition.sheet):
                     if pdf:
                         files[pdf.path] = edition.since
         return files
@@ -120,6 +125,10 @@ class MetiSite:
         if anpo is not None:
             return self._anpo_page(anpo, state, broken)
         since = self._files.get(path)
+        edition = self._sheets.get(path)
+        if edition is not None and since is not None and state >= since:
+            body = tiny_xlsx("外国ユーザーリスト", edition.sheet_rows())
+            return Page.validated(XLSX, body, state_info(since).clock)
         if since is not None and state >= since:
             body = tiny_pdf(f"dualwatch replica attachment {path}")
             return Page.validated(PDF, body, state_info(since).clock)
