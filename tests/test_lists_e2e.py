@@ -177,3 +177,14 @@ def test_backtest_shows_who_would_be_alerted_without_writing(replica, tmp_path: 
     assert "would be alerted" in out.splitlines()[-1]
     with dw.store() as store:
         assert store.rows("SELECT count(*) AS n FROM alerts")[0]["n"] == before
+
+
+def test_entities_history_names_each_announcement(listed: Dualwatch) -> None:
+    lines = listed.run("entities", "--list", "watch-list", "--json", "--history").stdout
+    found = [json.loads(line) for line in lines.splitlines()]
+    assert found and all(m["history"] for m in found)
+    event = found[0]["history"][0]
+    assert event["action"] == "add" and event["date"] == "2026-02-24"
+    assert event["document"] == "商务部/公告/2026/12" and event["url"].startswith("https://")
+    table = listed.run("entities", "--list", "watch-list", "--history").stdout
+    assert "  add" in table and "商务部/公告/2026/12" in table

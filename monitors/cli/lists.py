@@ -49,6 +49,7 @@ def lists_command(obj: Context, reread: bool) -> None:
 @click.option("--since", metavar="WHEN", help="Only entities whose status changed since then.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row.")
+@click.option("--history", is_flag=True, help="Each entity's events (date, action, notice).")
 @pass_context
 def entities(
     obj: Context,
@@ -57,13 +58,16 @@ def entities(
     since: str | None,
     as_json: bool,
     as_csv: bool,
+    history: bool,
 ) -> None:
-    """Entities of the control lists, their status and since when."""
+    """Entities of the control lists, their status and since when; with --history, every
+    list announcement that named each of them."""
     from monitors.cli.views import shorten, table
     from monitors.storage.lists import ListStore
 
     with obj.store() as store:
-        members = ListStore(store).members()
+        lists = ListStore(store)
+        members, events = lists.members(), lists.current_events() if history else []
     after = parse_since(since)
     found = [
         m
@@ -72,19 +76,37 @@ def entities(
         and (country is None or (m.country or "").upper() == country.upper())
         and (after is None or (m.since or "") >= after[:10])
     ]
+    histories: dict[str, list[dict[str, str | None]]] = {}
+    for e in events:
+        histories.setdefault(e.entity_key, []).append(
+            {"date": e.effective or e.published, "action": e.action, "document": e.document,
+             "url": e.url}
+        )  # fmt: skip
     if as_json:
         for m in found:
-            click.echo(json.dumps(asdict(m), ensure_ascii=False))
+            extra = {"history": histories.get(m.entity_key, [])} if history else {}
+            click.echo(json.dumps({**asdict(m), **extra}, ensure_ascii=False))
         return
     if as_csv:
         click.echo(members_csv(found), nl=False)
         return
-    rows = [
-        [m.list_name, m.status, m.since or "-", m.country or "-", shorten(m.name, 40),
-         shorten("; ".join(m.other_names), 40)]
-        for m in found
-    ]  # fmt: skip
+    rows = []
+    for m in found:
+        rows.append([m.list_name, m.status, m.since or "-", m.country or "-", shorten(m.name, 40),
+                     shorten("; ".join(m.other_names), 40)])  # fmt: skip
+        rows.extend(_history_rows(histories.get(m.entity_key, [])))
     click.echo(table(["list", "status", "since", "country", "name", "other names"], rows))
+
+
+def _history_rows(history: list[dict[str, str | None]]) -> list[list[str]]:
+    """An entity's events as indented table rows: action, date, announcement, URL."""
+    from monitors.cli.views import shorten
+
+    return [
+        ["", f"  {h['action']}", h["date"] or "-", "", shorten(h["document"] or "", 40),
+         h["url"] or ""]
+        for h in history
+    ]  # fmt: skip
 
 
 def members_csv(members: list) -> str:
