@@ -3,6 +3,7 @@
 For every replica notice, in every state it is served, whose title or text names a list
 (a phrase of :data:`~monitors.lists.specs.DEFAULT_LISTS`), the announcement built from the
 text a crawler stores (its paragraphs, normalised) and the texts of its generated annexes
+(an Excel or CJK PDF annex read by the crawler's own extractor, :func:`annex_text`)
 must extract without problems, and a list announcement must state its entity count and
 yield exactly that many rows. Soon a list announcement with problems fails the crawl run,
 so a replica page that reads wrong would fail every crawl of the replica.
@@ -17,8 +18,10 @@ import pytest
 from monitors.lists.extract import extract_list_events
 from monitors.lists.models import Announcement
 from monitors.lists.specs import DEFAULT_LISTS
+from monitors.text.extract import extract_text
 from monitors.text.normalize import normalize_text
-from tests.replica.model import Attachment, Notice
+from tests.replica.model import Attachment, Notice, SheetAttachment, TextPdfAttachment
+from tests.replica.render import attachment_file
 from tests.replica.sites import make_all_sites
 from tests.replica.timeline import STATES
 
@@ -46,9 +49,7 @@ class Case:
             for line in ((section.heading,) if section.heading else ()) + section.paragraphs
         ]
         lines.extend(f"附件：{a.label}" for a in self.notice.attachments)
-        annexes = tuple(
-            a.text_at(self.state) for a in self.notice.attachments if isinstance(a, Attachment)
-        )
+        annexes = tuple(annex_text(a, self.state) for a in self.notice.attachments)
         return Announcement(
             title=self.notice.title,
             text=normalize_text("\n".join(lines)),
@@ -56,6 +57,16 @@ class Case:
             url=self.url,
             annexes=annexes,
         )
+
+
+def annex_text(attachment: Attachment, state: int) -> str:
+    """The text a crawler extracts from ``attachment`` at ``state``: a generated Excel or PDF
+    table read by the crawler's own extractor, any other file its (ASCII) text."""
+    if isinstance(attachment, SheetAttachment | TextPdfAttachment):
+        extracted = extract_text(attachment_file(attachment, state)[1], attachment.path)
+        assert extracted.error is None, extracted.error
+        return extracted.text
+    return attachment.text_at(state)
 
 
 def _names_a_list(case: Case) -> bool:
@@ -105,7 +116,32 @@ def test_the_replica_has_list_announcements_of_every_kind() -> None:
         ("watch-list", "remove", "aqygzj.mofcom.gov.cn"),
         ("unreliable-entity-list", "suspend", "aqygzj.mofcom.gov.cn"),
         ("unreliable-entity-list", "suspend", "www.mofcom.gov.cn"),
+        ("unreliable-entity-list", "add", "www.mofcom.gov.cn"),
     } <= found
+
+
+def test_annex_only_announcements_read_their_rows_from_the_annex() -> None:
+    """2026 No. 7 (Excel annex) and No. 8 (PDF annex) on www.mofcom.gov.cn state their count
+    in the body and list their entities only in the annex; the UEL decision 〔2026〕1号 has
+    its own numbering."""
+    origins = {}
+    for case in CASES:
+        result = extract_list_events(case.announcement())
+        if result.source is not None and case.host == "www.mofcom.gov.cn":
+            origins[result.source.document] = (
+                result.list_name,
+                result.action,
+                len(result.events),
+                {e.source.origin for e in result.events if e.source},
+            )
+    assert origins["商务部/公告/2026/7"] == ("control-list", "add", 3, {"annex 1"})
+    assert origins["商务部/公告/2026/8"] == ("watch-list", "add", 2, {"annex 1"})
+    assert origins["不可靠实体清单工作机制〔2026〕1号"] == (
+        "unreliable-entity-list",
+        "add",
+        2,
+        {"body"},
+    )
 
 
 def test_copies_of_one_announcement_list_the_same_entities() -> None:
@@ -119,5 +155,5 @@ def test_copies_of_one_announcement_list_the_same_entities() -> None:
             rows.setdefault(result.source.document, set()).add(names)
     for document in ("商务部/公告/2026/11", "商务部/公告/2026/12"):
         assert len(rows[document]) == 1, document
-    [uel] = [d for d in rows if "不可靠实体清单" in d]
+    [uel] = [d for d in rows if "不可靠实体清单" in d and "暂停" in d]  # the suspension
     assert len(rows[uel]) == 1

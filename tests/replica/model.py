@@ -49,6 +49,23 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class SheetAttachment(Attachment):
+    """An Excel (XLSX) attachment: one sheet named ``sheet`` holding ``rows`` (see
+    :func:`tests.replica.render.tiny_xlsx`); never revised."""
+
+    sheet: str = "Sheet1"
+    rows: tuple[tuple[str | int | None, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class TextPdfAttachment(Attachment):
+    """A PDF attachment whose page shows ``lines``, CJK included (see
+    :func:`tests.replica.render.text_pdf`); never revised."""
+
+    lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Gonggao:
     """The MOFCOM announcement header block (``div.art-con-gonggao``)."""
 

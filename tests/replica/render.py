@@ -1,4 +1,5 @@
-"""Rendering helpers: the one Jinja environment and tiny synthetic PDF and XLSX writers."""
+"""Rendering helpers: the one Jinja environment, tiny synthetic PDF and XLSX writers and the
+file of an attachment."""
 
 from __future__ import annotations
 
@@ -12,7 +13,11 @@ from xml.sax.saxutils import escape
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from tests.replica.model import Attachment, SheetAttachment, TextPdfAttachment
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @cache
@@ -33,18 +38,41 @@ def render(template: str, **context: Any) -> bytes:
     return environment().get_template(template).render(**context).encode("utf-8")
 
 
-def tiny_pdf(text: str) -> bytes:
-    """A minimal valid one-page PDF showing ``text`` (ASCII only)."""
-    safe = text.encode("ascii", "replace").replace(b"(", b"[").replace(b")", b"]")
-    stream = b"BT /F1 12 Tf 72 770 Td (" + safe + b") Tj ET"
-    objects = [
+def attachment_file(attachment: Attachment, state: int) -> tuple[str, bytes]:
+    """``(content type, bytes)`` of ``attachment`` at ``state``: an XLSX for a
+    :class:`~tests.replica.model.SheetAttachment`, a PDF of its lines for a
+    :class:`~tests.replica.model.TextPdfAttachment`, else a PDF of its (ASCII) text."""
+    if isinstance(attachment, SheetAttachment):
+        return XLSX, tiny_xlsx(attachment.sheet, attachment.rows)
+    if isinstance(attachment, TextPdfAttachment):
+        return PDF, text_pdf(attachment.lines)
+    return PDF, tiny_pdf(attachment.text_at(state))
+
+
+def _page_objects(stream: bytes) -> list[bytes]:
+    """Catalog, pages, one A4 page using font /F1 (object 5), and its content ``stream``."""
+    return [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
         b"/Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+    ]
+
+
+def tiny_pdf(text: str) -> bytes:
+    """A minimal valid one-page PDF showing ``text`` (ASCII only)."""
+    safe = text.encode("ascii", "replace").replace(b"(", b"[").replace(b")", b"]")
+    stream = b"BT /F1 12 Tf 72 770 Td (" + safe + b") Tj ET"
+    objects = [
+        *_page_objects(stream),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    return _pdf_file(objects)
+
+
+def _pdf_file(objects: Sequence[bytes]) -> bytes:
+    """A PDF file of ``objects`` (numbered from 1, the first the catalog) with its xref."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, obj in enumerate(objects, start=1):
@@ -139,3 +167,50 @@ def _column(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return letters
+
+
+def text_pdf(lines: Sequence[str]) -> bytes:
+    """A minimal valid one-page PDF showing ``lines`` one under the other, CJK included.
+
+    The text is shown in ``STSong-Light`` (one of the standard Asian fonts every PDF viewer
+    provides, so nothing is embedded) through the predefined ``UniGB-UCS2-H`` CMap: each
+    character is its UCS-2 code. A ``ToUnicode`` CMap maps the codes back, so text extractors
+    (pypdf) read the lines as written. Characters outside the Basic Multilingual Plane are
+    refused. Deterministic: the same lines give the same bytes.
+    """
+    text = "".join(lines)
+    if any(ord(ch) > 0xFFFF for ch in text):
+        raise ValueError("text_pdf writes characters of the Basic Multilingual Plane only")
+    shown = [b"BT /F1 10 Tf 14 TL 40 800 Td"]
+    for line in lines:
+        shown.append(b"<%s> Tj T*" % line.encode("utf-16-be").hex().upper().encode("ascii"))
+    shown.append(b"ET")
+    stream = b"\n".join(shown)
+    codes = sorted({ord(ch) for ch in text})
+    chunks = [codes[i : i + 100] for i in range(0, len(codes), 100)]  # at most 100 a block
+    cmap = b"".join(
+        b"%d beginbfchar\n%s\nendbfchar\n"
+        % (len(chunk), b"\n".join(b"<%04X> <%04X>" % (code, code) for code in chunk))
+        for chunk in chunks
+    )
+    to_unicode = (
+        b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        b"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+        b"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+        + cmap
+        + b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
+    )
+    objects = [
+        *_page_objects(stream),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
+        b"/DescendantFonts [6 0 R] /ToUnicode 7 0 R >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> "
+        b"/FontDescriptor 8 0 R /DW 1000 >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(to_unicode), to_unicode),
+        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 "
+        b"/FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 "
+        b"/CapHeight 880 /StemV 93 >>",
+    ]
+    return _pdf_file(objects)

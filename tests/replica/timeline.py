@@ -65,6 +65,8 @@ TIMELINE: dict[int, StateInfo] = {
         datetime(2026, 2, 25, 20, 0, tzinfo=JST),
         "As of 2026-02-25: MOFCOM 2026 Nos. 11 and 12 (20 Japanese entities to the control "
         "and watch lists, 2026-02-24) and the spokesperson's Q&A appear on the MOFCOM sites; "
+        "www.mofcom.gov.cn adds 2026 No. 7 and No. 8 (control and watch list, rows only in an "
+        "Excel and a PDF annex) and the Unreliable Entity List decision 〔2026〕1号; "
         "MOFA protests (2026-02-24); the MOFA index window rolls to late January/February; "
         "METI's End User List is revised (2 rows added, 1 removed, 1 alias amended).",
     ),

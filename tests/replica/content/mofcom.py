@@ -14,7 +14,15 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from tests.replica.model import Attachment, Gonggao, MofcomNotice, Section, Version
+from tests.replica.model import (
+    Attachment,
+    Gonggao,
+    MofcomNotice,
+    Section,
+    SheetAttachment,
+    TextPdfAttachment,
+    Version,
+)
 from tests.replica.model import single_version as text
 
 ZCFB = "zwgk/zcfb"
@@ -307,6 +315,7 @@ def synthetic_notices() -> list[MofcomNotice]:
         _investment_guide(),
         _trade_fair(),
         _labour_30(),
+        *list_annex_notices(),
     ]
 
 
@@ -546,6 +555,146 @@ def _unreliable_entity() -> MofcomNotice:
         SECURITY,
         header=Gonggao("不可靠实体清单工作机制", "", published.date()),
         versions=text(*UNRELIABLE_ENTITY_TEXT),
+    )
+
+
+def annex_path(published: datetime, slug: str, extension: str) -> str:
+    """An attachment path like :func:`pdf`'s, with another file extension."""
+    return pdf(published, slug, "").path.removesuffix(".pdf") + f".{extension}"
+
+
+#: 2026 No. 7 (state 5): 3 synthetic US entities to the control list, its rows only in the
+#: Excel annex. Cells: number, name, English name, address.
+CONTROL_ANNEX_ROWS: tuple[tuple[int, str, str, str], ...] = (
+    (1, "示例光电系统公司", "Example Photonics Systems Inc.", "美国加利福尼亚州示例市光电路101号"),
+    (
+        2,
+        "样本导航技术公司",
+        "Sample Navigation Technologies LLC",
+        "美国佛罗里达州样本市导航大道202号",
+    ),
+    (3, "试验推进动力公司", "Trial Propulsion Dynamics Corp.", "美国亚利桑那州试验市动力街303号"),
+)
+#: 2026 No. 8 (state 5): 2 synthetic US entities to the watch list, its rows only in the
+#: PDF annex (text lines, a Latin name wrapped over two lines, one row with 常用名称).
+WATCH_ANNEX_LINES = (
+    "附件",
+    "关注名单",
+    "1 示例雷达传感公司（Example Radar Sensing",
+    "Technologies Inc.）",
+    "地址：美国马萨诸塞州示例市雷达路11号",
+    "2 样本复合材料公司（Sample Composites Corporation）",
+    "常用名称：样本复材",
+    "地址：美国俄亥俄州样本市材料街22号",
+    "- 1 -",
+)
+#: The Unreliable Entity List decision 〔2026〕1号 (state 5): 2 synthetic US entities, rows in
+#: the body.
+UEL_DECISION_NUMBER = "不可靠实体清单工作机制〔2026〕1号"
+UEL_DECISION_TEXT = (
+    UEL_DECISION_NUMBER,
+    "根据《中华人民共和国对外贸易法》《中华人民共和国国家安全法》等法律以及《不可靠实体清单规定》"
+    "有关规定，不可靠实体清单工作机制决定将以下2家美国实体列入不可靠实体清单，"
+    "并采取禁止其从事与中国有关的进出口活动、禁止其在中国境内新增投资等处理措施：",
+    "1. 示例无人系统公司（Example Unmanned Systems Inc.）",
+    "地址：美国弗吉尼亚州示例市无人机大道1号",
+    "2. 样本卫星通信公司（Sample Satellite Communications LLC）",
+    "地址：美国科罗拉多州样本市卫星路2号",
+    "本决定自公布之日起施行。",
+    "不可靠实体清单工作机制",
+    "2026年1月27日",
+)
+ANNEX_RULES = (
+    "二、禁止出口经营者向上述实体出口两用物项；正在开展的相关出口活动应当立即停止。",
+    "三、特殊情况下确需出口的，出口经营者应当向商务部提出申请。",
+    "四、本公告自公布之日起正式实施。",
+)
+
+
+def list_annex_notices() -> list[MofcomNotice]:
+    """State 5: a control-list and a watch-list addition whose rows are only in an annex
+    (XLSX, PDF), and an Unreliable Entity List decision numbered in its own series.
+
+    Dated in January (published after state 4, first listed in state 5): the newest date on
+    the listing must stay within 30 days (``revisit_days``) of 2025 No. 85 (2025-12-30), whose
+    annex correction in state 5 is found only because the crawl re-checks it.
+    """
+    return [_control_annex_2026_7(), _watch_annex_2026_8(), _uel_decision_2026_1()]
+
+
+def _control_annex_2026_7() -> MofcomNotice:
+    published = datetime(2026, 1, 20, 16, 0)
+    header = ("序号", "实体名称", "英文名称", "地址")
+    return _notice(
+        "2026-no-7",
+        ZCFB,
+        published,
+        "商务部公告2026年第7号 关于将3家美国实体列入出口管制管控名单的公告",
+        SECURITY,
+        header=Gonggao("商务部", "商务部公告2026年第7号", published.date()),
+        versions=text(
+            "根据《中华人民共和国出口管制法》《中华人民共和国两用物项出口管制条例》有关规定，"
+            "为维护国家安全和利益、履行防扩散等国际义务，商务部决定将示例光电系统公司等3家美国"
+            "实体列入出口管制管控名单。现将有关事项公告如下：",
+            "一、将3家美国实体列入出口管制管控名单，实体名称及地址见附件。",
+            *ANNEX_RULES,
+            "商务部",
+            "2026年1月20日",
+        ),
+        attachments=(
+            SheetAttachment(
+                annex_path(published, "2026-no-7", "xlsx"),
+                "附件.出口管制管控名单.xlsx",
+                sheet="Sheet1",
+                rows=(("出口管制管控名单",), header, *CONTROL_ANNEX_ROWS),
+            ),
+        ),
+        first_state=5,
+    )
+
+
+def _watch_annex_2026_8() -> MofcomNotice:
+    published = datetime(2026, 1, 23, 16, 0)
+    return _notice(
+        "2026-no-8",
+        ZCFB,
+        published,
+        "商务部公告2026年第8号 关于将2家美国实体列入关注名单的公告",
+        SECURITY,
+        header=Gonggao("商务部", "商务部公告2026年第8号", published.date()),
+        versions=text(
+            "根据《中华人民共和国出口管制法》《中华人民共和国两用物项出口管制条例》有关规定，"
+            "因无法核实两用物项最终用户和最终用途，商务部决定将示例雷达传感公司等2家美国实体"
+            "列入关注名单。现将有关事项公告如下：",
+            "一、将2家美国实体列入关注名单，实体名称及地址见附件。出口经营者向上述实体出口"
+            "两用物项的，应当逐案申请单项许可，并提交风险评估报告和书面承诺。",
+            "二、上述实体按规定履行核查配合义务的，可以向商务部申请移出关注名单。",
+            "三、本公告自公布之日起正式实施。",
+            "商务部",
+            "2026年1月23日",
+        ),
+        attachments=(
+            TextPdfAttachment(
+                pdf(published, "2026-no-8", "").path,
+                "附件.关注名单.pdf",
+                lines=WATCH_ANNEX_LINES,
+            ),
+        ),
+        first_state=5,
+    )
+
+
+def _uel_decision_2026_1() -> MofcomNotice:
+    published = datetime(2026, 1, 27, 11, 0)
+    return _notice(
+        "uel-2026-1",
+        ZCFB,
+        published,
+        "不可靠实体清单工作机制关于将2家美国实体列入不可靠实体清单的决定",
+        SECURITY,
+        header=Gonggao("不可靠实体清单工作机制", UEL_DECISION_NUMBER, published.date()),
+        versions=text(*UEL_DECISION_TEXT),
+        first_state=5,
     )
 
 

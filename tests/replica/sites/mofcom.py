@@ -18,11 +18,10 @@ from tests.replica.jpaas import UNIT_API, JpaasUnits, parse_paging, query_param
 from tests.replica.model import MofcomNotice, Page, Section
 from tests.replica.noise import Noise
 from tests.replica.protocol import Request
-from tests.replica.render import render, tiny_pdf
+from tests.replica.render import attachment_file, render
 from tests.replica.timeline import CST, MOFCOM_HOST, state_info
 
 HTML = "text/html"
-PDF = "application/pdf"
 COLUMN = "zcfb"
 COLUMN_PATHS = ("/zwgk/zcfb/", "/zwgk/zcfb/index.html")
 WEB_ID = "8f43c7ad3afc411fb56f281724b73708"
@@ -104,7 +103,7 @@ class MofcomSite:
             attachment = next(a for a in owner.attachments if a.path == path)
             modified = max([s for s, _ in attachment.revisions if s <= state], default=None)
             stamp = state_info(modified).clock if modified else _cst(owner.published)
-            return Page.validated(PDF, tiny_pdf(attachment.text_at(state)), stamp)
+            return Page.validated(*attachment_file(attachment, state), stamp)
         return not_found()
 
     def _column(self, state: int) -> Page:
