@@ -16,7 +16,7 @@ from scrapy.exceptions import DropItem
 from crawler.items import GoneItem, NoticeItem, NotModifiedItem
 from monitors.changes import detect
 from monitors.core.errors import StoreError
-from monitors.lists.record import record_list_rows
+from monitors.lists.specs import mentions_a_list
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -59,13 +59,17 @@ class StorePipeline:
         if url in dw.delisting:  # served, but gone from the listing that should show it
             outcome = detect.record_delisted(dw.store, dw.source.name, url, run_id=dw.run_id)
         self._count(dw, url, outcome)
-        if isinstance(item, NoticeItem):
+        if isinstance(item, NoticeItem) and mentions_a_list(
+            item.notice.title, item.notice.text, dw.config.lists
+        ):
             self._read_list_rows(dw, url, outcome)
         return item
 
     def _read_list_rows(self, dw: DualwatchSpider, url: str, outcome: detect.Outcome) -> None:
         """Store the rows a list announcement states; a problem reading them (a stated count
         the rows do not reach, no rows at all) fails the entry, so the run is not ok."""
+        from monitors.lists.record import record_list_rows  # name folding: loaded when needed
+
         try:
             problems = record_list_rows(dw.store, outcome.notice_id, dw.config.lists)
         except Exception as exc:

@@ -72,3 +72,12 @@ def test_same_name_on_two_lists_or_countries_are_different_entities() -> None:
     us_key = entity_key("watch-list", "示例光学株式会社", "US")
     c = event(3, "add", "示例光学株式会社", "2026-02-24", entity_key=us_key, country="US")
     assert len(rebuild([a, b, c])) == 3
+
+
+def test_only_pages_naming_a_list_are_read() -> None:
+    from monitors.lists.specs import mentions_a_list
+
+    assert mentions_a_list("商务部公告2026年第11号", "决定将20家日本实体列入出口管制 管控名单。")
+    assert mentions_a_list("外国ユーザーリスト", "")
+    assert mentions_a_list("Decision", "added to the Unreliable Entity List")
+    assert not mentions_a_list("商务部公告2025年第85号", "本公告自2026年1月15日起执行。")

@@ -33,7 +33,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from monitors.changes.parties import party_hits
 from monitors.core.config import Config
 from monitors.mail.mailer import DeliveryResult
 from monitors.rules.ruleset import RuleMatch, RuleSet
@@ -138,7 +137,7 @@ def queue_immediate(store: Store, config: Config) -> int:
                 c
                 for c in group
                 if _wanted(ledger, subscription, c)
-                or party_hits(store, c, subscription, config.screening)
+                or _watched_party(store, config, subscription, c)
             ]
             if not wanted:
                 continue
@@ -238,6 +237,18 @@ def change_language(store: Store, change: Change) -> str | None:
     version = store.get_version(version_id) if version_id else None
     language = version.metadata.get("language") if version else None
     return str(language) if language else None
+
+
+def _watched_party(
+    store: Store, config: Config, subscription: Subscription, change: Change
+) -> bool:
+    """Whether ``change`` adds a list row matching one of the subscription's counterparties
+    (name folding is loaded only for subscriptions that watch parties)."""
+    if not subscription.parties:
+        return False
+    from monitors.changes.parties import party_hits
+
+    return bool(party_hits(store, change, subscription, config.screening))
 
 
 def _wanted(ledger: Ledger, subscription: Subscription, change: Change) -> bool:

@@ -28,6 +28,7 @@ __all__ = [
     "DEFAULT_LISTS",
     "LANGUAGES",
     "country_code",
+    "mentions_a_list",
     "parse_list_specs",
 ]
 
@@ -148,3 +149,10 @@ def parse_list_specs(
     result = tuple(specs.values())
     _check_phrases(result)
     return result
+
+
+def mentions_a_list(title: str, text: str, specs: Sequence[ListSpec] = DEFAULT_LISTS) -> bool:
+    """Whether a page names one of the lists at all (a cheap test before reading its rows:
+    every list announcement names its list in its title or text)."""
+    squeezed = "".join(f"{title}\n{text}".split()).casefold()
+    return any("".join(p.split()).casefold() in squeezed for s in specs for p in s.phrases)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from monitors.core.config import Config
 from monitors.lists.changes import rows_of_change
 from monitors.lists.models import ListSpec
-from monitors.lists.screen import ScreenHit
 from monitors.lists.specs import DEFAULT_LISTS
 from monitors.mail.emailviews import (
     AlertView,
@@ -26,6 +25,9 @@ from monitors.storage.ledger import StoredMatch
 from monitors.storage.models import AttachmentsDiff, Change, ListEventRow, Version
 from monitors.storage.store import Store
 from monitors.text.diff import TextDiff
+
+if TYPE_CHECKING:
+    from monitors.lists.screen import ScreenHit
 
 EXCERPT_CHARS = 1500
 

@@ -27,7 +27,6 @@ from monitors.changes.alerts import (
     record_attempt,
 )
 from monitors.changes.digest import Period, digest_view, due_period
-from monitors.changes.parties import party_hits
 from monitors.core.config import Config
 from monitors.mail.alertview import alert_view, party_match_view
 from monitors.mail.emailrender import render_alert, render_digest, render_health
@@ -133,6 +132,8 @@ def _send_alert(
     shown, also = alert_changes(store, change, merged, language)
     view = alert_view(store, config, shown, matches, followed_since=followed, also=also)
     if subscription is not None and subscription.parties:
+        from monitors.changes.parties import party_hits
+
         hits = [
             hit
             for c in (change, *merged)
