@@ -57,6 +57,8 @@ def test_screen_matches_across_scripts_and_exits_1(listed: Dualwatch, tmp_path: 
     hits = [json.loads(line) for line in result.stdout.splitlines()]
     assert {h["party_id"] for h in hits} == {"1001", "1002"}
     assert all(h["list"] == "control-list" and h["why"] for h in hits)
+    assert all(h["action"] == "add" and h["announcement"] == "商务部/公告/2026/11" for h in hits)
+    assert all(h["url"].startswith("https://exportcontrol.mofcom.gov.cn/") for h in hits)
     clean = tmp_path / "clean.csv"
     clean.write_text("id,name\n1,三菱商事株式会社\n", encoding="utf-8")
     assert "0 match(es)" in listed.run("screen", str(clean), check=0).stdout

@@ -143,25 +143,30 @@ def screen(obj: Context, parties: Path, threshold: float | None, as_json: bool) 
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     with obj.store() as store:
-        members = ListStore(store).members()
+        lists = ListStore(store)
+        members = lists.members()
+        last = {e.id: e for e in lists.current_events()}
     targets = [Entity(m.entity_key, (m.name, *m.other_names), m.country, m) for m in members]
     settings = obj.config.screening
     minimum = settings.threshold if threshold is None else threshold
     hits = run_screen(counterparties, targets, minimum, settings.country_penalty)
+    found = []
+    for hit in hits:
+        member = hit.entity.payload
+        event = last.get(member.last_event_id)
+        found.append({"party_id": hit.party.id, "party": hit.party.name,
+                      "score": round(hit.score, 1), "list": member.list_name,
+                      "status": member.status, "since": member.since,
+                      "action": member.last_action, "entity": member.name,
+                      "announcement": event.document if event else None,
+                      "url": event.url if event else None, "why": hit.reason})  # fmt: skip
     if as_json:
-        for hit in hits:
-            member = hit.entity.payload
-            click.echo(json.dumps({"party_id": hit.party.id, "party": hit.party.name,
-                                   "score": hit.score, "list": member.list_name,
-                                   "status": member.status, "since": member.since,
-                                   "entity": member.name, "why": hit.reason},
-                                  ensure_ascii=False))  # fmt: skip
+        for row in found:
+            click.echo(json.dumps(row, ensure_ascii=False))
     else:
-        rows = [
-            [h.party.id, h.party.name, f"{h.score:.0f}", h.entity.payload.list_name,
-             h.entity.payload.status, h.entity.payload.name, h.reason]
-            for h in hits
-        ]  # fmt: skip
-        click.echo(table(["id", "party", "score", "list", "status", "entity", "why"], rows))
+        columns = ["party_id", "party", "score", "list", "status", "action", "entity",
+                   "announcement", "why"]  # fmt: skip
+        rows = [[str(row[c] if row[c] is not None else "-") for c in columns] for row in found]
+        click.echo(table(["id", *columns[1:]], rows))
         click.echo(f"{len(hits)} match(es) among {len(counterparties)} counterparties")
     sys.exit(1 if hits else 0)
