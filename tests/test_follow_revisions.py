@@ -121,6 +121,8 @@ def setup(tmp_path: Path):
     store = Store.open(tmp_path / "dualwatch.db")
     for source in ("mofcom", "mofcom-ecl"):
         store.ensure_source(source, source, source)
+    for subscription in subscriptions:  # registered before anything is detected (a slow
+        Ledger(store).subscriber_since(subscription.name, subscription.email)  # machine)
     yield store, config
     store.close()
 

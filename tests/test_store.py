@@ -27,6 +27,7 @@ def test_open_creates_schema_in_wal_mode(tmp_path: Path) -> None:
         "m009_installation",
         "m010_alert_groups",
         "m011_lists",
+        "m012_search",
     ]
     with Store.open(tmp_path / "d" / "dualwatch.db") as again:
         assert [m.name for m in migrations.applied(again.db)] == applied

@@ -187,6 +187,38 @@ def changes(
 
 
 @cli.command()
+@click.argument("query")
+@click.option("--source", type=SOURCE, metavar="NAME", help="Only this source.")
+@click.option("--since", metavar="WHEN", help="Only versions fetched since (ISO or 7d, 2w).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@pass_context
+def search(obj: Context, query: str, source: str | None, since: str | None, as_json: bool) -> None:
+    """Full-text search over every version of every notice (Chinese and Japanese substrings,
+    English words): each notice with a snippet, and whether the match is in its current
+    version or only in an earlier one ("removed in version 3"). Exit 1 when nothing matches."""
+    from dataclasses import asdict
+
+    from monitors.cli.views import shorten, table
+
+    if not query.strip():
+        raise click.UsageError("QUERY is empty")
+    with obj.store() as store:
+        hits = store.search(query.strip(), source=source, since=parse_since(since))
+    if as_json:
+        for hit in hits:
+            click.echo(json.dumps(asdict(hit), ensure_ascii=False))
+    else:
+        rows = [
+            [str(h.notice_id), h.source, shorten(h.title, 40),
+             "current" if h.in_current else f"removed in version {h.gone_in}",
+             shorten(h.snippet, 60)]
+            for h in hits
+        ]  # fmt: skip
+        click.echo(table(["id", "source", "title", "match", "snippet"], rows))
+    sys.exit(0 if hits else 1)
+
+
+@cli.command()
 @click.argument("notice")
 @click.option("--text/--no-text", default=True, help="Print the current text.")
 @pass_context

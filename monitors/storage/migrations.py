@@ -454,3 +454,26 @@ def m011_lists(db: Database) -> None:
         },
         pk=("list_name", "entity_key"),
     )
+
+
+@migrations()
+def m012_search(db: Database) -> None:
+    """``version_search``: full-text search over every version's title and text (FTS5 with the
+    trigram tokenizer, so any Chinese or Japanese substring of 3+ characters is found without
+    word segmentation), kept in step with ``versions`` by triggers and filled once here."""
+    db.execute("CREATE VIRTUAL TABLE version_search USING fts5(title, text, tokenize = 'trigram')")
+    db.execute(
+        "INSERT INTO version_search (rowid, title, text) SELECT id, title, text FROM versions"
+    )
+    db.execute(
+        "CREATE TRIGGER versions_search_insert AFTER INSERT ON versions BEGIN "
+        "INSERT INTO version_search (rowid, title, text) VALUES (new.id, new.title, new.text); END"
+    )
+    db.execute(
+        "CREATE TRIGGER versions_search_delete AFTER DELETE ON versions BEGIN "
+        "DELETE FROM version_search WHERE rowid = old.id; END"
+    )
+    db.execute(
+        "CREATE TRIGGER versions_search_update AFTER UPDATE OF title, text ON versions BEGIN "
+        "UPDATE version_search SET title = new.title, text = new.text WHERE rowid = new.id; END"
+    )

@@ -428,3 +428,20 @@ class ListMember:
     last_action: str
     last_event_id: int
     events: int
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A notice whose title or text (in some version) matches a search: ``in_current`` when
+    its current version matches; else ``gone_in``, the number of the first version (1 = the
+    first stored) that no longer matches after the last one that did."""
+
+    notice_id: int
+    source: str
+    url: str
+    title: str
+    snippet: str
+    versions: int
+    matching: tuple[int, ...]  # numbers of the matching versions
+    in_current: bool
+    gone_in: int | None

@@ -29,6 +29,7 @@ from monitors.storage.models import (
     Notice,
     Run,
     RunStats,
+    SearchHit,
     Version,
 )
 
@@ -318,6 +319,64 @@ class Store:
         else:
             row = self._one("SELECT * FROM notices WHERE url = ? ORDER BY id LIMIT 1", [ref])
         return _notice(row) if row else None
+
+    def search(
+        self, query: str, *, source: str | None = None, since: str | None = None
+    ) -> list[SearchHit]:
+        """Notices whose title or text matches ``query`` in any version (FTS5 trigram index:
+        3+ characters; shorter queries are a plain substring scan), newest notice first."""
+        where, params = [], []
+        if len(query) >= 3:
+            phrase = '"' + query.replace('"', '""') + '"'
+            found = "SELECT rowid AS id, snippet(version_search, -1, '[', ']', '…', 16) AS snippet "
+            found += "FROM version_search WHERE version_search MATCH ?"
+            params.append(phrase)
+        else:
+            found = "SELECT id, substr(text, max(instr(text, ?) - 20, 1), 60) AS snippet "
+            found += "FROM versions WHERE instr(title, ?) > 0 OR instr(text, ?) > 0"
+            params += [query, query, query]
+        if source:
+            where.append("n.source = ?")
+            params.append(source)
+        if since:
+            where.append("v.fetched_at >= ?")
+            params.append(since)
+        condition = "WHERE " + " AND ".join(where) if where else ""
+        rows = self._all(
+            f"SELECT f.id AS version_id, f.snippet, v.notice_id, n.source, n.url, n.title, "
+            f"n.current_version_id FROM ({found}) f JOIN versions v ON v.id = f.id "
+            f"JOIN notices n ON n.id = v.notice_id {condition} ORDER BY v.notice_id DESC, v.id",
+            params,
+        )
+        return self._search_hits(rows)
+
+    def _search_hits(self, rows: list[dict[str, Any]]) -> list[SearchHit]:
+        by_notice: dict[int, list[dict[str, Any]]] = {}
+        for row in rows:
+            by_notice.setdefault(int(row["notice_id"]), []).append(row)
+        hits = []
+        for notice_id, matched in by_notice.items():
+            ids = [int(r["id"]) for r in self._all(
+                "SELECT id FROM versions WHERE notice_id = ? ORDER BY id", [notice_id]
+            )]  # fmt: skip
+            numbers = tuple(ids.index(int(r["version_id"])) + 1 for r in matched)
+            first = matched[0]
+            current = first["current_version_id"] in {r["version_id"] for r in matched}
+            last = max(numbers)
+            hits.append(
+                SearchHit(
+                    notice_id=notice_id,
+                    source=first["source"],
+                    url=first["url"],
+                    title=first["title"] or "",
+                    snippet=matched[-1]["snippet"] or "",
+                    versions=len(ids),
+                    matching=numbers,
+                    in_current=current,
+                    gone_in=None if current or last >= len(ids) else last + 1,
+                )
+            )
+        return hits
 
     def notice_ids(self) -> list[int]:
         """The id of every stored notice, oldest first."""
