@@ -1,5 +1,6 @@
 """config/datasette.json fits the store: every table it describes exists (after all
-migrations), hidden columns and the FTS table are real, and every canned query runs."""
+migrations), the columns it describes and the FTS table are real, and every canned query
+runs."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def test_tables_columns_and_fts_exist(tmp_path: Path) -> None:
         for name, table in DATABASE["tables"].items():
             assert name in tables, name
             columns = {c.name for c in store.db[name].columns}
-            assert set(table.get("hidden_columns", [])) <= columns, name
+            assert set(table.get("columns", {})) <= columns, name
             if "fts_table" in table:
                 assert table["fts_table"] in tables and table["fts_pk"] in columns
 
