@@ -6,6 +6,7 @@ Alerting, digests and mail are imported by the verbs that use them, so a
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from collections.abc import Sequence
@@ -21,6 +22,8 @@ from monitors.ops.runner import ProcessResult, run_crawl_process
 from monitors.storage.ledger import Ledger
 from monitors.storage.models import Run, RunStats
 from monitors.storage.store import Store
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from monitors.changes.alerts import SendReport
@@ -84,7 +87,19 @@ def _crawl_locked(
     with Store.open(config.db_path) as store:
         runs = _runs_of_batch(store, config, sources, batch, process)
         delivery = send_pending(store, config, digests=False) if send else None
+        refresh_feeds(store, config)
     return CrawlReport(tuple(runs), delivery, process)
+
+
+def refresh_feeds(store: Store, config: Config) -> None:
+    """Rewrite the Atom feeds after a crawl; a failure to write them is logged loudly (the
+    crawl itself and its alerts are not affected; `dualwatch feeds` writes them again)."""
+    from monitors.publish.feeds import write_feeds
+
+    try:
+        write_feeds(store, config)
+    except (OSError, ValueError) as exc:
+        log.error("writing the Atom feeds to %s failed: %s", config.home / "feeds", exc)
 
 
 def send_pending(store: Store, config: Config, *, digests: bool = True) -> SendReport:

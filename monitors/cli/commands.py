@@ -219,6 +219,19 @@ def search(obj: Context, query: str, source: str | None, since: str | None, as_j
 
 
 @cli.command()
+@click.option("--out", metavar="DIR", help="Write here (default: <home>/feeds).")
+@pass_context
+def feeds(obj: Context, out: str | None) -> None:
+    """Write the Atom feeds of the latest changes: all.xml, topic-<topic>.xml and
+    source-<source>.xml (also written after every crawl)."""
+    from monitors.publish.feeds import write_feeds
+
+    with obj.store() as store:
+        written = write_feeds(store, obj.config, Path(out) if out else None)
+    click.echo(f"wrote {len(written)} feed(s) to {written[0].parent}")
+
+
+@cli.command()
 @click.argument("notice")
 @click.option("--text/--no-text", default=True, help="Print the current text.")
 @pass_context

@@ -1,0 +1,1 @@
+"""What dualwatch publishes besides email: Atom feeds."""

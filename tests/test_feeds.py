@@ -1,0 +1,65 @@
+"""Atom feeds (RFC 4287): written after every crawl and by `dualwatch feeds`; valid Atom,
+entries newest first, ids stable across regenerations, one feed per topic and per source."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Dualwatch
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture(scope="module")
+def fed(tmp_path_factory: pytest.TempPathFactory) -> Dualwatch:
+    """mofcom crawled at states 1 and 2 (new and revised notices), alerts sent to the outbox."""
+    from tests.replica import Replica
+
+    replica = Replica(port=0, state=1).start()
+    dw = Dualwatch(home=tmp_path_factory.mktemp("feeds") / "home", replica=replica)
+    dw.run("crawl", "mofcom")
+    replica.set_state(2)
+    dw.run("crawl", "mofcom")
+    yield dw
+    replica.stop()
+
+
+def entries(path: Path) -> list[ET.Element]:
+    root = ET.parse(path).getroot()
+    assert root.tag == f"{ATOM}feed"
+    for required in ("id", "title", "updated"):
+        assert root.find(f"{ATOM}{required}") is not None, required
+    return root.findall(f"{ATOM}entry")
+
+
+def test_the_crawl_writes_valid_feeds_newest_first(fed: Dualwatch) -> None:
+    found = entries(fed.home / "feeds" / "all.xml")
+    assert found, "state 2 brings new and modified notices"
+    times = [datetime.fromisoformat(e.findtext(f"{ATOM}updated") or "") for e in found]
+    assert times == sorted(times, reverse=True)
+    for entry in found:
+        assert (entry.findtext(f"{ATOM}id") or "").startswith("tag:dualwatch,2026:")
+        link = entry.find(f"{ATOM}link")
+        assert link is not None and link.get("href", "").startswith("https://www.mofcom.gov.cn/")
+        assert "kind: " in (entry.findtext(f"{ATOM}summary") or "")
+    titles = [e.findtext(f"{ATOM}title") or "" for e in found]
+    assert any(t.startswith("Modified: ") and "2025年第85号" in t for t in titles)
+
+
+def test_ids_are_stable_and_topic_and_source_feeds_exist(fed: Dualwatch) -> None:
+    before = [e.findtext(f"{ATOM}id") for e in entries(fed.home / "feeds" / "all.xml")]
+    out = fed.home.parent / "out"
+    assert "wrote" in fed.run("feeds", "--out", str(out)).stdout
+    assert [e.findtext(f"{ATOM}id") for e in entries(out / "all.xml")] == before
+    assert entries(out / "source-mofcom.xml")
+    topic_feeds = sorted(out.glob("topic-*.xml"))
+    assert topic_feeds, "some changes match a topic"
+    for path in topic_feeds:
+        topic = path.stem.removeprefix("topic-")
+        for entry in entries(path):
+            terms = {c.get("term") for c in entry.findall(f"{ATOM}category")}
+            assert topic in terms
