@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from monitors.changes.alerts import matchable_parts
+from monitors.changes.alerts import matchable_parts, wants_alert
 from monitors.changes.parties import party_hits
 from monitors.core.config import Config
 from monitors.rules.ruleset import RuleSet
@@ -50,10 +50,9 @@ def _would_alert(
     change: Change,
     topics: tuple[str, ...],
 ) -> str | None:
-    if not subscription.immediate or not subscription.wants_source(change.source):
-        return None
-    if subscription.wants_topics(topics):
+    if wants_alert(subscription, change.source, change.kind, topics, following=False):
         return subscription.name
-    if party_hits(store, change, subscription, config.screening):
+    reachable = subscription.immediate and subscription.wants_source(change.source)
+    if reachable and party_hits(store, change, subscription, config.screening):
         return f"{subscription.name} (party)"
     return None

@@ -39,14 +39,23 @@ log = logging.getLogger(__name__)
 
 
 def record_list_rows(
-    store: Store, notice_id: int, specs: Sequence[ListSpec] = DEFAULT_LISTS
+    store: Store,
+    notice_id: int,
+    specs: Sequence[ListSpec] = DEFAULT_LISTS,
+    *,
+    again: bool = False,
 ) -> tuple[str, ...]:
     """Extract the rows the current version of notice ``notice_id`` states, store them (and
     its problems) and rebuild the lists when it is a list announcement; return the problems
-    (a list announcement whose rows cannot all be read: the crawl is not ok)."""
+    (a list announcement whose rows cannot all be read: the crawl is not ok). A version
+    read before is not read again (its recorded problems are returned) unless ``again``."""
     notice = store.find_notice(str(notice_id))
     if notice is None or notice.current_version_id is None:
         return ()
+    if not again:
+        recorded = ListStore(store).recorded(notice.current_version_id)
+        if recorded is not None:
+            return recorded
     version = store.get_version(notice.current_version_id)
     if version is None:
         return ()
@@ -174,7 +183,7 @@ def reread_all(
     or with new list specs); the problems by notice URL."""
     problems: dict[str, tuple[str, ...]] = {}
     for notice_id in store.notice_ids():
-        found = record_list_rows(store, notice_id, specs)
+        found = record_list_rows(store, notice_id, specs, again=True)
         if found:
             notice = store.find_notice(str(notice_id))
             problems[notice.url if notice else str(notice_id)] = found

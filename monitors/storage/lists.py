@@ -100,6 +100,19 @@ class ListStore:
         )
         return [_event(r) for r in rows]
 
+    def recorded(self, version_id: int) -> tuple[str, ...] | None:
+        """What was recorded for one version: its problems (empty when its rows were read
+        cleanly), or None when it was never read."""
+        problems = self.store.rows(
+            "SELECT problem FROM list_problems WHERE version_id = ? ORDER BY id", [version_id]
+        )
+        if problems:
+            return tuple(str(r["problem"]) for r in problems)
+        read = self.store.row(
+            "SELECT 1 FROM list_events WHERE version_id = ? LIMIT 1", [version_id]
+        )
+        return () if read else None
+
     def current_problems(self) -> list[dict[str, Any]]:
         """The problems of the notices' current versions (notice URL, problem)."""
         return self.store.rows(
