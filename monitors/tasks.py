@@ -243,8 +243,11 @@ def rule_input(store: Store, target: str) -> tuple[str, str, str | None, str | N
 
 
 def register_subscribers(config: Config) -> None:
-    """Record when each subscription was first seen (alerts start from that moment)."""
+    """Record when each subscription (and each of its ``notify`` targets) was first seen:
+    alerts start from that moment."""
+    from monitors.changes.alerts import recipients
+
     with Store.open(config.db_path) as store:
         ledger = Ledger(store)
         for subscription in config.subscriptions:
-            ledger.subscriber_since(subscription.name, subscription.email)
+            recipients(ledger, subscription)

@@ -106,6 +106,12 @@ CASES: list[tuple[dict[str, Any], str]] = [
     ({"lists": {"example-list": {"aliases": ["示例清单"]}}}, "lists: lists.example-list"),
     ({"subscriptions": [{**SUB, "language": "cn"}]},
      'subscriptions[0].language: expected one of zh, ja, en, got "cn"'),
+    ({"subscriptions": [{**SUB, "notify": ["slack://T0/B0/literal-token"]}]},
+     "subscriptions[0].notify: slack:// URLs carry a token or password: take it from an "
+     "environment variable"),
+    ({"publish": {"base_url": "intranet/dualwatch"}},
+     'publish.base_url: expected an absolute http(s) URL, got "intranet/dualwatch"'),
+    ({"publish": {"site": ""}}, 'publish.site: expected a non-empty string, got ""'),
     ({"subscriptions": [{**SUB, "immediate": False}]},
      'subscriptions[0].digest: expected "daily" or "weekly" when immediate = false'),
     # durations
@@ -214,7 +220,8 @@ def test_cli_exits_2_with_one_line_per_problem_and_no_traceback(tmp_path: Path) 
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         f"configuration error: {path}: crawll: unknown table (did you mean 'crawl'?); expected "
-        "one of dualwatch, crawl, mail, daemon, sources, subscriptions, lists, screening",
+        "one of dualwatch, crawl, mail, daemon, sources, subscriptions, lists, screening, "
+        "publish",
         f"configuration error: {path}: crawl.download_delay: expected a number of seconds ≥ 0, "
         'got "abc"',
     ]

@@ -4,6 +4,7 @@ entries newest first, ids stable across regenerations, one feed per topic and pe
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -63,3 +64,33 @@ def test_ids_are_stable_and_topic_and_source_feeds_exist(fed: Dualwatch) -> None
         for entry in entries(path):
             terms = {c.get("term") for c in entry.findall(f"{ATOM}category")}
             assert topic in terms
+
+
+def test_entries_link_the_bulletin_page_when_it_is_published(fed: Dualwatch) -> None:
+    from monitors.publish.feeds import write_feeds
+
+    config = fed.config
+    published = replace(
+        config, publish=replace(config.publish, base_url="https://intranet.example.org/dw")
+    )
+    out = fed.home.parent / "linked"
+    with fed.store() as store:
+        write_feeds(store, published, out)
+        write_feeds(store, config, out / "site-copy", pages_at="../")
+    with fed.store() as store:
+        for entry in entries(out / "all.xml"):
+            change_id = int((entry.findtext(f"{ATOM}id") or "").rpartition("-")[2])
+            change = store.get_change(change_id)
+            assert change is not None
+            links = {link.get("rel"): link.get("href") for link in entry.findall(f"{ATOM}link")}
+            page = f"documents/d{change.document_id}.html"
+            assert links == {
+                "alternate": change.url,
+                "related": f"https://intranet.example.org/dw/{page}",
+            }
+    for entry in entries(out / "site-copy" / "all.xml"):
+        hrefs = [link.get("href", "") for link in entry.findall(f"{ATOM}link")]
+        assert any(h.startswith("../documents/") for h in hrefs), hrefs
+    bare = entries(fed.home / "feeds" / "all.xml")
+    rels = {link.get("rel") for entry in bare for link in entry.findall(f"{ATOM}link")}
+    assert rels == {"alternate"}, "no bulletin configured: no link to it"

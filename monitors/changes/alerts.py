@@ -22,6 +22,9 @@ interested recipient, and deliver what is due — each alert to each recipient o
   in the same crawl (batch) are one alert, headlined by the copy in the subscription's
   ``language`` (default: the original), carrying each other copy's change (``merged``
   ledger rows); it is sent when any of them earns the subscription an alert.
+* Chat and push: a subscription's ``notify`` targets (Apprise URLs) are recipients of
+  their own beside its email address, each first seen when it was added (no replay of
+  older changes), each alerted once per change (:mod:`monitors.mail.push`).
 * Delivery failures are retried with exponential backoff across restarts; a permanent
   refusal (5xx) is recorded as failed and shown by `dualwatch alerts`.
 """
@@ -35,6 +38,7 @@ from datetime import UTC, datetime, timedelta
 
 from monitors.core.config import Config
 from monitors.mail.mailer import DeliveryResult
+from monitors.mail.pushurls import target_key
 from monitors.rules.ruleset import RuleMatch, RuleSet
 from monitors.rules.subscriptions import Subscription
 from monitors.storage.ledger import Delivery, Ledger, StoredMatch
@@ -55,10 +59,15 @@ class SendReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    #: Of ``sent``: chat and push messages (``notify`` targets), not email.
+    pushed: int = 0
 
     def __add__(self, other: SendReport) -> SendReport:
         return SendReport(
-            self.sent + other.sent, self.retrying + other.retrying, self.failed + other.failed
+            self.sent + other.sent,
+            self.retrying + other.retrying,
+            self.failed + other.failed,
+            self.pushed + other.pushed,
         )
 
 
@@ -126,29 +135,54 @@ def queue_immediate(store: Store, config: Config) -> int:
     for subscription in config.subscriptions:
         if not subscription.immediate:
             continue
-        since = ledger.subscriber_since(subscription.name, subscription.email)
-        candidates = [
-            change
-            for change in ledger.changes_without_alert(subscription.email, since)
-            if subscription.wants_source(change.source)
+        for recipient, since in recipients(ledger, subscription):
+            queued += _queue_for(store, config, ledger, subscription, recipient, since)
+    return queued
+
+
+def recipients(ledger: Ledger, subscription: Subscription) -> list[tuple[str, str]]:
+    """Who a subscription's alerts go to, each with when it was first seen (it is alerted
+    about changes from then on): its email address, then each ``notify`` target (a target
+    added later does not replay the changes before it)."""
+    found = [(subscription.email, ledger.subscriber_since(subscription.name, subscription.email))]
+    for url in subscription.notify:
+        target = target_key(url)
+        found.append((target, ledger.subscriber_since(f"{subscription.name} {target}", target)))
+    return found
+
+
+def _queue_for(
+    store: Store,
+    config: Config,
+    ledger: Ledger,
+    subscription: Subscription,
+    recipient: str,
+    since: str,
+) -> int:
+    """Queue the alerts ``recipient`` of ``subscription`` has not had; how many."""
+    candidates = [
+        change
+        for change in ledger.changes_without_alert(recipient, since)
+        if subscription.wants_source(change.source)
+    ]
+    queued = 0
+    for group in crawl_groups(ledger, candidates):
+        wanted = [
+            c
+            for c in group
+            if _wanted(ledger, subscription, c, recipient)
+            or _watched_party(store, config, subscription, c)
         ]
-        for group in crawl_groups(ledger, candidates):
-            wanted = [
-                c
-                for c in group
-                if _wanted(ledger, subscription, c)
-                or _watched_party(store, config, subscription, c)
-            ]
-            if not wanted:
-                continue
-            headline = headline_change(store, group, wanted, subscription.language)
-            queued += ledger.queue_alert(
-                headline.id,
-                subscription.name,
-                subscription.email,
-                config.mail.message_id_domain,
-                merged=[c.id for c in group if c.id != headline.id],
-            )
+        if not wanted:
+            continue
+        headline = headline_change(store, group, wanted, subscription.language)
+        queued += ledger.queue_alert(
+            headline.id,
+            subscription.name,
+            recipient,
+            config.mail.message_id_domain,
+            merged=[c.id for c in group if c.id != headline.id],
+        )
     return queued
 
 
@@ -251,11 +285,12 @@ def _watched_party(
     return bool(party_hits(store, change, subscription, config.screening))
 
 
-def _wanted(ledger: Ledger, subscription: Subscription, change: Change) -> bool:
-    """Whether ``change`` by itself earns ``subscription`` an alert (:func:`wants_alert`)."""
+def _wanted(ledger: Ledger, subscription: Subscription, change: Change, recipient: str) -> bool:
+    """Whether ``change`` by itself earns ``recipient`` of ``subscription`` an alert
+    (:func:`wants_alert`; it follows the documents it was alerted about)."""
     topics = [m.topic for m in ledger.matches_of(change.id)]
     following = not subscription.wants_topics(topics) and bool(
-        followed_since(ledger, change, subscription, subscription.email)
+        followed_since(ledger, change, subscription, recipient)
     )
     return wants_alert(subscription, change.source, change.kind, topics, following)
 

@@ -471,7 +471,9 @@ def delivery_summary(report: SendReport, config: Config) -> str:
         if config.mail.smtp.get("host")
         else f"the outbox {config.outbox_path / 'new'}"
     )
-    line = f"\ndelivered {report.sent} message(s) to {where}"
+    line = f"\ndelivered {report.sent - report.pushed} message(s) to {where}"
+    if report.pushed:
+        line += f" and {report.pushed} chat message(s)"
     if report.retrying:
         line += f"; {report.retrying} will be retried"
     if report.failed:

@@ -77,6 +77,16 @@ class ScreeningSettings:
 
 
 @dataclass(frozen=True)
+class PublishSettings:
+    """``[publish]``: where crawls rewrite the bulletin (``site``, relative to the data
+    directory; None: only `dualwatch site` writes it) and the address it is published at
+    (``base_url``: feeds and chat messages link its pages; None: they don't)."""
+
+    site: str | None = None
+    base_url: str | None = None
+
+
+@dataclass(frozen=True)
 class MailSettings:
     """How alert messages are sent: SMTP when ``[mail.smtp]`` names a host, else the Maildir
     outbox under the data directory."""
@@ -157,6 +167,7 @@ class Config:
     #: The control lists list announcements are read into (``[lists.NAME]``).
     lists: tuple[ListSpec, ...] = DEFAULT_LISTS
     screening: ScreeningSettings = field(default_factory=lambda: ScreeningSettings())
+    publish: PublishSettings = field(default_factory=lambda: PublishSettings())
 
     def source(self, name: str) -> SourceConfig:
         """Return the source called ``name`` or raise ConfigError listing the valid names."""
@@ -179,6 +190,11 @@ class Config:
     def outbox_path(self) -> Path:
         """The Maildir outbox inside the data directory."""
         return self.home / "outbox"
+
+    @property
+    def site_path(self) -> Path | None:
+        """Where crawls rewrite the bulletin (``[publish] site``), or None."""
+        return self.home / self.publish.site if self.publish.site else None
 
 
 def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -409,6 +425,7 @@ def _build_config(
         daemon=DaemonSettings(**raw.get("daemon", {})),
         lists=parse_list_specs(raw["lists"]) if "lists" in raw else DEFAULT_LISTS,
         screening=ScreeningSettings(**raw.get("screening", {})),
+        publish=PublishSettings(**raw.get("publish", {})),
     )
 
 

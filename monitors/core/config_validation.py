@@ -81,6 +81,7 @@ def problems_of(
 
 TOP_TABLES = (
     "dualwatch", "crawl", "mail", "daemon", "sources", "subscriptions", "lists", "screening",
+    "publish",
 )  # fmt: skip
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DOC_TYPES = (
@@ -110,6 +111,7 @@ _SCORE = Rule(
     lambda v: isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 100,
 )
 SCREENING_RULES: dict[str, Rule] = {"threshold": _SCORE, "country_penalty": _SCORE}
+PUBLISH_RULES: dict[str, Rule] = {"site": TEXT, "base_url": URL}
 _OPERATOR = Rule('an email address (or "" for none)', lambda v: v == "" or ADDRESS.test(v))
 _SENDER = Rule(
     'an address such as "dualwatch <dualwatch@example.org>"',
@@ -291,6 +293,7 @@ class _Checker:
         self.parties(self.raw.get("subscriptions"))
         self.lists()
         self.problems.table(("screening",), self.table("screening"), SCREENING_RULES)
+        self.problems.table(("publish",), self.table("publish"), PUBLISH_RULES)
 
     def parties(self, subscriptions: Any) -> None:
         """Each subscription's counterparty file exists and reads as one."""

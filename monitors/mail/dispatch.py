@@ -1,7 +1,8 @@
 """Deliver what the ledger says is due: immediate alerts, opened digests and health notices.
 
 Each due row is rendered, sent through the configured transport (SMTP, or the Maildir outbox
-when no SMTP host is configured) and its outcome recorded by the one
+when no SMTP host is configured; an alert for a subscription's ``notify`` target as a short
+chat message through Apprise, :mod:`monitors.mail.push`) and its outcome recorded by the one
 :func:`~monitors.changes.alerts.record_attempt` (retries with backoff across restarts). Rows
 are only ever created by :mod:`monitors.changes.alerts`, :func:`open_due_digests` and
 :mod:`monitors.ops.health`, so sending twice is impossible unless the process dies between
@@ -30,9 +31,13 @@ from monitors.changes.digest import Period, digest_view, due_period
 from monitors.core.config import Config
 from monitors.mail.alertview import alert_view, party_match_view
 from monitors.mail.emailrender import render_alert, render_digest, render_health
+from monitors.mail.emailviews import AlertView
 from monitors.mail.healthview import view_of
 from monitors.mail.mailer import DeliveryResult, Transport, transport_for
 from monitors.mail.messages import build_email
+from monitors.mail.push import PushTransport, push_message
+from monitors.mail.pushurls import is_push_target
+from monitors.publish.pages import document_page, page_url
 from monitors.storage.ledger import ALERTS, DIGESTS, HEALTH, PENDING_STATUSES, Delivery, Ledger
 from monitors.storage.store import Store
 
@@ -71,16 +76,29 @@ def open_due_digests(store: Store, config: Config, now: datetime | None = None) 
 
 
 def deliver_due(
-    store: Store, config: Config, transport: Transport, now: datetime | None = None
+    store: Store,
+    config: Config,
+    transport: Transport,
+    now: datetime | None = None,
+    push: PushTransport | None = None,
 ) -> SendReport:
-    """Send every alert, digest and health notice that is due; record each outcome."""
+    """Send every alert, digest and health notice that is due; record each outcome. Alerts
+    for ``notify`` targets go through ``push`` (by default Apprise, secrets from the
+    environment), the rest through ``transport``."""
     moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0).isoformat()
     ledger = Ledger(store)
-    name = transport.name
     report = SendReport()
     for delivery in ledger.due(ALERTS, moment):
-        result = _send_alert(store, config, ledger, delivery, transport)
-        report += record_attempt(ledger, delivery, result, config, name, now=now)
+        view = _alert_view(store, config, ledger, delivery)
+        if is_push_target(delivery.recipient):
+            push = push or PushTransport()
+            result = _push_alert(store, config, delivery, view, push)
+            report += record_attempt(ledger, delivery, result, config, push.name, now=now)
+            report += SendReport(pushed=int(result.status == "sent"))
+            continue
+        result = _mail_alert(config, ledger, delivery, view, transport)
+        report += record_attempt(ledger, delivery, result, config, transport.name, now=now)
+    name = transport.name
     for delivery in ledger.due(DIGESTS, moment):
         result = _send_digest(store, config, delivery, transport)
         report += record_attempt(ledger, delivery, result, config, name, now=now)
@@ -118,9 +136,10 @@ def _deliver_health(
     return report
 
 
-def _send_alert(
-    store: Store, config: Config, ledger: Ledger, delivery: Delivery, transport: Transport
-) -> DeliveryResult:
+def _alert_view(
+    store: Store, config: Config, ledger: Ledger, delivery: Delivery
+) -> AlertView | DeliveryResult:
+    """What alert ``delivery`` shows, or why it cannot be sent."""
     change = store.get_change(delivery.change_id) if delivery.change_id is not None else None
     if change is None:
         return DeliveryResult("failed", f"change {delivery.change_id} no longer exists")
@@ -140,6 +159,18 @@ def _send_alert(
             for hit in party_hits(store, c, subscription, config.screening)
         ]
         view = replace(view, party_matches=tuple(party_match_view(config, h) for h in hits))
+    return view
+
+
+def _mail_alert(
+    config: Config,
+    ledger: Ledger,
+    delivery: Delivery,
+    view: AlertView | DeliveryResult,
+    transport: Transport,
+) -> DeliveryResult:
+    if isinstance(view, DeliveryResult):
+        return view
     message = build_email(
         render_alert(view),
         sender=config.mail.sender,
@@ -148,6 +179,25 @@ def _send_alert(
         parent=ledger.parent_of(delivery),
     )
     return transport.send(message)
+
+
+def _push_alert(
+    store: Store,
+    config: Config,
+    delivery: Delivery,
+    view: AlertView | DeliveryResult,
+    push: PushTransport,
+) -> DeliveryResult:
+    """The short chat message of an alert, linking the document's bulletin page when the
+    bulletin's address is configured (``[publish] base_url``)."""
+    if isinstance(view, DeliveryResult):
+        return view
+    change = store.get_change(view.change_id)
+    page = None
+    if change is not None:
+        where = document_page(change.document_id, change.notice_id)
+        page = page_url(config.publish.base_url, where)
+    return push.send(delivery.recipient, push_message(view, page))
 
 
 def _send_digest(

@@ -2,9 +2,10 @@
 one per topic and one per source, in ``<home>/feeds/``.
 
 Each entry is one change: its title in the original language prefixed by the kind, the
-change kind, number, dates and matched topics in its summary, and a link to the official
-page. Entry ids are stable across regenerations (``tag:`` URIs naming the installation and
-the change id), ``updated`` is when the change was detected, newest entry first.
+change kind, number, dates and matched topics in its summary, a link to the official page
+and one to the document's bulletin page (:mod:`monitors.publish.site`) when it is published.
+Entry ids are stable across regenerations (``tag:`` URIs naming the installation and the
+change id), ``updated`` is when the change was detected, newest entry first.
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from monitors.core.config import Config
+from monitors.publish.pages import document_page, page_url
 from monitors.storage.ledger import Ledger
 from monitors.storage.models import Change
 from monitors.storage.store import Store
 
+ATOM = "{http://www.w3.org/2005/Atom}"
 #: Entries per feed (the newest changes).
 FEED_ENTRIES = 100
 KIND_LABELS = {
@@ -40,13 +44,23 @@ class FeedItem:
     topics: tuple[str, ...]
     doc_number: str | None
     published: str | None
+    #: The document's bulletin page (absolute, or relative to the feed), if published.
+    page: str | None = None
 
 
-def write_feeds(store: Store, config: Config, directory: Path | None = None) -> list[Path]:
-    """Write ``all.xml``, ``topic-<topic>.xml`` and ``source-<source>.xml``; the paths."""
+def write_feeds(
+    store: Store, config: Config, directory: Path | None = None, *, pages_at: str | None = None
+) -> list[Path]:
+    """Write ``all.xml``, ``topic-<topic>.xml`` and ``source-<source>.xml``; the paths.
+
+    Entries link the document's bulletin page under ``pages_at`` (by default the bulletin's
+    ``[publish] base_url``, else the ``file:`` address of ``[publish] site``; none when
+    neither is configured). The bulletin passes ``../`` for the copies it carries."""
     directory = directory or config.home / "feeds"
     directory.mkdir(parents=True, exist_ok=True)
-    items = _items(store)
+    if pages_at is None:
+        pages_at = bulletin_base(config)
+    items = _items(store, pages_at)
     installation = store.installation_id()
     feeds: dict[str, tuple[str, list[FeedItem]]] = {"all": ("All changes", items)}
     for source in config.sources:
@@ -57,13 +71,43 @@ def write_feeds(store: Store, config: Config, directory: Path | None = None) -> 
     written = []
     for name, (title, chosen) in feeds.items():
         path = directory / f"{name}.xml"
-        _feed(installation, name, title, chosen[:FEED_ENTRIES]).atom_file(str(path), pretty=True)
+        shown = chosen[:FEED_ENTRIES]
+        path.write_bytes(_with_links(_feed(installation, name, title, shown), shown))
         written.append(path)
     return written
 
 
-def _items(store: Store) -> list[FeedItem]:
-    """The newest changes first, with their topics and document metadata."""
+def _with_links(feed: FeedGenerator, items: Sequence[FeedItem]) -> bytes:
+    """The feed's XML with each entry's links and their relations: feedgen 1.0 writes an
+    entry's links without ``rel`` (which then all mean ``alternate``), so they are added
+    here — the official page as ``alternate``, the bulletin page as ``related``."""
+    root = etree.fromstring(feed.atom_str())
+    by_id = {f"change-{item.change.id}": item for item in items}
+    for element in root.iter(f"{ATOM}entry"):
+        item = by_id[(element.findtext(f"{ATOM}id") or "").rpartition(":")[2]]
+        for old in element.findall(f"{ATOM}link"):
+            element.remove(old)
+        link = etree.SubElement(element, f"{ATOM}link", href=item.change.url, rel="alternate")
+        if item.page:
+            etree.SubElement(
+                element, f"{ATOM}link", href=item.page, rel="related", title="History and diffs"
+            )
+        element.insert(3, link)
+    etree.indent(root)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+
+def bulletin_base(config: Config) -> str | None:
+    """Where the bulletin's pages are for readers of ``<home>/feeds``: its published
+    ``base_url``, else the ``file:`` address of the folder crawls write it to, else None."""
+    if config.publish.base_url:
+        return config.publish.base_url
+    site = config.site_path
+    return site.resolve().as_uri() + "/" if site else None
+
+
+def _items(store: Store, pages_at: str | None) -> list[FeedItem]:
+    """The newest changes first, with their topics, document metadata and bulletin page."""
     ledger = Ledger(store)
     items = []
     for change in reversed(store.list_changes(limit=FEED_ENTRIES * 20)):
@@ -75,6 +119,7 @@ def _items(store: Store) -> list[FeedItem]:
                 topics,
                 notice.doc_number if notice else None,
                 notice.published if notice else None,
+                _page(pages_at, change),
             )
         )
     return items
@@ -98,7 +143,7 @@ def _entry(feed: FeedGenerator, installation: str, item: FeedItem) -> None:
     entry.id(f"tag:dualwatch,2026:{installation}:change-{change.id}")
     entry.title(f"{KIND_LABELS.get(change.kind, change.kind)}: {change.title}")
     entry.updated(_moment(change.detected_at))
-    entry.link(href=change.url, rel="alternate")
+    entry.link(href=change.url, rel="alternate")  # with its relation: _with_links
     for topic in item.topics:
         entry.category(term=topic)
     facts = [f"kind: {change.kind}", f"source: {change.source}"]
@@ -108,6 +153,13 @@ def _entry(feed: FeedGenerator, installation: str, item: FeedItem) -> None:
         facts.append(f"published: {item.published}")
     facts.append("topics: " + (", ".join(item.topics) or "none"))
     entry.summary("; ".join(facts))
+
+
+def _page(pages_at: str | None, change: Change) -> str | None:
+    if pages_at is None:
+        return None
+    page = document_page(change.document_id, change.notice_id)
+    return page_url(pages_at, page) if "://" in pages_at else pages_at + page
 
 
 def _moment(iso: str) -> datetime:

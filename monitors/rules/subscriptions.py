@@ -57,6 +57,9 @@ class Subscription:
     #: A counterparty CSV (resolved against the configuration file's folder): a list event
     #: matching one of its parties is alerted whatever the topics (``dualwatch screen``).
     parties: str | None = None
+    #: Chat and push targets (Apprise URLs, secrets as ``${VARIABLE}``) alerted beside
+    #: ``email``, each once per change (:mod:`monitors.mail.push`).
+    notify: tuple[str, ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -96,7 +99,7 @@ _RULES: dict[str, Rule] = {
     "language": choice(LANGUAGES),
     "parties": TEXT,
 }
-_LISTS = ("topics", "sources")
+_LISTS = ("topics", "sources", "notify")
 
 
 def check_subscriptions(
@@ -128,6 +131,7 @@ def check_subscriptions(
         }
         for key, (known, noun, what) in named.items():
             _check_names(problems, (*where, key), entry.get(key, []), known, noun, what)
+        _check_notify(problems, (*where, "notify"), entry.get("notify", []))
         if entry.get("immediate", True) is False and entry.get("digest", "none") == "none":
             problems.add(
                 (*where, "digest"),
@@ -142,6 +146,19 @@ def check_subscriptions(
                     f"expected a unique name, got {show(name)} (also subscriptions[{seen[name]}])",
                 )
             seen.setdefault(name, index)
+
+
+def _check_notify(problems: Problems, path: tuple[str | int, ...], value: Any) -> None:
+    """``notify``: a list of Apprise URLs taking their secrets from the environment."""
+    from monitors.mail.pushurls import notify_url_problem
+
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.add(path, f"expected a list of Apprise URLs, got {show(value)}")
+        return
+    for url in value:
+        problem = notify_url_problem(url)
+        if problem:
+            problems.add(path, problem)
 
 
 def _check_names(
@@ -174,5 +191,6 @@ def build_subscriptions(raw: Any) -> tuple[Subscription, ...]:
         values.setdefault("name", values.get("email", f"subscription-{index}"))
         values["topics"] = tuple(values.get("topics", ()))
         values["sources"] = tuple(values.get("sources", ()))
+        values["notify"] = tuple(values.get("notify", ()))
         subscriptions.append(Subscription(**values))
     return tuple(subscriptions)

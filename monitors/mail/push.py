@@ -1,0 +1,122 @@
+"""Chat and push messages (Slack, Teams, Telegram, ntfy, a JSON webhook…) through Apprise.
+
+A subscription's ``notify`` URLs are delivery targets beside its email address. Each target
+is a recipient in the alert ledger (``notify:<url as configured>``), so a change is queued
+once per target, retried with the same backoff as email and shown by `dualwatch alerts`
+(:mod:`monitors.changes.alerts`, :mod:`monitors.mail.dispatch`).
+
+Secrets never live in the configuration file or the database: a URL names them as
+``${VARIABLE}`` and they are read from the environment when a message is sent; validation
+(:func:`monitors.mail.pushurls.notify_url_problem`) refuses a URL that would carry a token
+or password literally. What Apprise logs about a failure is kept as the row's error, with
+every secret value replaced by ``***``.
+
+Messages are short: the alert's subject as title; kind, source, number, dates, topics, what
+changed, the official page and the bulletin page as body (``templates/push/alert.txt``),
+plain text, scraped parts cleaned of control and bidi characters.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from monitors.mail.emailrender import email_environment
+from monitors.mail.emailviews import AlertView
+from monitors.mail.mailer import DeliveryResult
+from monitors.mail.messages import header_safe
+from monitors.mail.pushurls import NOTIFY_PREFIX, PLACEHOLDER
+from monitors.mail.safetext import clean_view
+
+TITLE_MAX = 250
+BODY_MAX = 1500
+_HTTP_CODE = re.compile(r"error=(\d{3})")
+#: Answers that will not change by asking again (bad token, unknown channel, bad request).
+_PERMANENT = frozenset({400, 401, 403, 404, 410, 413, 422})
+
+
+@dataclass(frozen=True)
+class PushMessage:
+    """A short chat message: a one-line title and a plain-text body."""
+
+    title: str
+    body: str
+
+
+def expand(template: str, environ: Mapping[str, str]) -> tuple[str, tuple[str, ...]]:
+    """``template`` with each ``${VARIABLE}`` replaced from ``environ``, and the values put
+    in (to keep out of messages). KeyError naming the first variable that is not set."""
+    secrets = []
+
+    def value(match: re.Match[str]) -> str:
+        found = environ.get(match.group(1))
+        if not found:
+            raise KeyError(match.group(1))
+        secrets.append(found)
+        return found
+
+    return PLACEHOLDER.sub(value, template), tuple(secrets)
+
+
+def push_message(view: AlertView, page: str | None) -> PushMessage:
+    """The chat message of an alert: its email subject as title, the short body of
+    ``templates/push/alert.txt``; ``page``: the document's bulletin page, if published."""
+    view = clean_view(view)
+    env = email_environment()
+    title = header_safe(env.get_template("email/alert.subject.txt").render(view=view), TITLE_MAX)
+    body = env.get_template("push/alert.txt").render(view=view, page=page).strip()
+    if len(body) > BODY_MAX:
+        body = body[: BODY_MAX - 1].rstrip() + "…"
+    return PushMessage(title, body)
+
+
+class PushTransport:
+    """Sends :class:`PushMessage` s to Apprise URLs, secrets read from ``environ``."""
+
+    name = "apprise"
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        self.environ = os.environ if environ is None else environ
+
+    def send(self, recipient: str, message: PushMessage) -> DeliveryResult:
+        """Deliver ``message`` to the push target ``recipient`` (``notify:<url>``): ``sent``,
+        ``retry`` (no answer, a server error, a variable not set yet) or ``failed`` (Apprise
+        cannot use the URL, or the service refused it for good)."""
+        template = recipient.removeprefix(NOTIFY_PREFIX)
+        try:
+            url, secrets = expand(template, self.environ)
+        except KeyError as missing:
+            return DeliveryResult("retry", f"environment variable {missing.args[0]} is not set")
+        import apprise
+
+        service = apprise.Apprise()
+        if not service.add(url):
+            return DeliveryResult("failed", f"Apprise cannot use the URL {template}")
+        with apprise.LogCapture(level=logging.WARNING) as captured:
+            delivered = service.notify(
+                title=message.title, body=message.body, body_format=apprise.NotifyFormat.TEXT
+            )
+        if delivered:
+            return DeliveryResult("sent", f"delivered to {template.split('://', 1)[0]}://")
+        return _failure(_redacted(captured.getvalue(), secrets))
+
+
+def _failure(log_text: str) -> DeliveryResult:
+    """A failed attempt, from what Apprise logged: permanent for a refusal that asking
+    again cannot change (:data:`_PERMANENT`), else to retry."""
+    lines = [line.split(" - ", 2)[-1].strip() for line in log_text.splitlines() if line.strip()]
+    detail = lines[-1] if lines else "not delivered (Apprise gave no reason)"
+    code = _HTTP_CODE.search(log_text)
+    status = int(code.group(1)) if code else None
+    if status in _PERMANENT:
+        return DeliveryResult("failed", detail, status)
+    return DeliveryResult("retry", detail, status)
+
+
+def _redacted(text: str, secrets: tuple[str, ...]) -> str:
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text

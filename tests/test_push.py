@@ -1,0 +1,197 @@
+"""Chat and push alerts through Apprise, end to end: replica → crawl → rules → a real local
+webhook (Apprise's json:// target on 127.0.0.1), through the same ledger as email.
+
+Each change is pushed once per target, retried (with the email backoff) while the endpoint
+answers 500, never pushed again by a later `dualwatch send` (a new process: a restart), shown
+by `dualwatch alerts`; the token comes from the environment and is stored nowhere."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from monitors.core.checks import Problems
+from monitors.mail.push import PushMessage, PushTransport, expand
+from monitors.mail.pushurls import notify_url_problem, target_key
+from monitors.rules.subscriptions import check_subscriptions
+from tests.conftest import REPLICA_CONFIG, Dualwatch
+from tests.webhook_server import WebhookServer
+
+TOKEN = "s3cr3t-Hook-Token-0042"
+BASE_URL = "https://intranet.example.org/dualwatch/"
+
+
+def write_config(path: Path, port: int, *extra_targets: str) -> Path:
+    targets = [f"json://127.0.0.1:{port}/hook?+X-Token=${{DW_HOOK_TOKEN}}", *extra_targets]
+    listed = ", ".join(f'"{t}"' for t in targets)
+    path.write_text(
+        f'extends = "{REPLICA_CONFIG}"\n'
+        "[mail]\nretry_base_seconds = 0\nretry_max_seconds = 0\n"
+        f'[publish]\nbase_url = "{BASE_URL}"\n'
+        '[[subscriptions]]\nname = "chat"\nemail = "chat@example.org"\n'
+        f"notify = [{listed}]\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def pushed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+    """mofcom crawled at state 1, then at state 2 while the endpoint answers 500, then
+    `dualwatch send` twice with the endpoint answering 200."""
+    from tests.replica import Replica
+
+    directory = tmp_path_factory.mktemp("push")
+    saved = os.environ.get("DW_HOOK_TOKEN")
+    os.environ["DW_HOOK_TOKEN"] = TOKEN
+    try:
+        with WebhookServer(status=500) as hook, Replica(port=0, state=1) as replica:
+            dw = Dualwatch(home=directory / "home", replica=replica)
+            dw.config_path = write_config(directory / "push.toml", hook.port)
+            dw.run("crawl", "mofcom")
+            baseline = len(hook.received)
+            replica.set_state(2)
+            dw.run("crawl", "mofcom")
+            failing = len(hook.received)
+            while_failing = dw.run("alerts").stdout
+            hook.status = 200
+            first_send = dw.run("send")
+            delivered = len(hook.received)
+            second_send = dw.run("send")
+            dw.config_path = write_config(
+                directory / "push.toml", hook.port, f"json://127.0.0.1:{hook.port}/added-later"
+            )
+            dw.run("send")
+            yield {
+                "dw": dw,
+                "hook": hook,
+                "baseline": baseline,
+                "failing": failing,
+                "while_failing": while_failing,
+                "first_send": first_send,
+                "delivered": delivered,
+                "second_send": second_send,
+                "listing": dw.run("alerts").stdout,
+            }
+    finally:
+        if saved is None:
+            os.environ.pop("DW_HOOK_TOKEN", None)
+        else:
+            os.environ["DW_HOOK_TOKEN"] = saved
+
+
+def push_rows(dw: Dualwatch) -> list[sqlite3.Row]:
+    with sqlite3.connect(dw.home / "dualwatch.db") as db:
+        db.row_factory = sqlite3.Row
+        return db.execute(
+            "SELECT * FROM alerts WHERE recipient LIKE 'notify:%' AND status != 'merged'"
+        ).fetchall()
+
+
+def test_each_change_is_pushed_once_after_retrying_500(pushed) -> None:
+    hook, dw = pushed["hook"], pushed["dw"]
+    assert pushed["baseline"] == 0, "a baseline alerts no one"
+    rows = push_rows(dw)
+    assert rows, "state 2 brings relevant changes"
+    assert pushed["failing"] == len(rows), "one attempt per alert while the endpoint fails"
+    assert hook.answered[: len(rows)] == [500] * len(rows)
+    assert "retry" in pushed["while_failing"] and "notify:json://" in pushed["while_failing"]
+    delivered = hook.received[len(rows) : pushed["delivered"]]
+    assert len(delivered) == len(rows), "each retried once more, and delivered"
+    titles = [h.body["title"] for h in delivered]
+    assert len(set(titles)) == len(titles), titles
+    assert all(row["status"] == "sent" and row["attempts"] == 2 for row in rows)
+    assert all(row["transport"] == "apprise" for row in rows)
+    assert "and 1 chat message(s)" in pushed["first_send"].stdout or len(rows) != 1
+
+
+def test_a_restart_sends_nothing_again_and_a_new_target_gets_no_replay(pushed) -> None:
+    hook = pushed["hook"]
+    assert len(hook.received) == pushed["delivered"], [h.path for h in hook.received]
+    assert "delivered 0 message(s)" in pushed["second_send"].stdout
+    assert "chat" not in pushed["second_send"].stdout
+    assert all(h.path == "/hook" for h in hook.received)
+
+
+def test_the_message_is_short_and_links_the_official_and_bulletin_pages(pushed) -> None:
+    hook = pushed["hook"]
+    [body] = {h.body["message"]: h.body for h in hook.received}.values()
+    assert body["title"] == "[dualwatch][dual-use] New: 商务部公告2026年第1号 " + (
+        "关于加强两用物项对日本出口管制的公告"
+    )
+    message = body["message"]
+    assert len(message) <= 1500
+    assert message.startswith("New on ") and "2026年第1号" in message
+    assert "Topics: " in message
+    assert "Official page: https://www.mofcom.gov.cn/" in message
+    assert f"History and diffs: {BASE_URL}documents/d" in message
+
+
+def test_the_token_comes_from_the_environment_and_is_stored_nowhere(pushed) -> None:
+    hook, dw = pushed["hook"], pushed["dw"]
+    assert {h.headers.get("X-Token") for h in hook.received} == {TOKEN}
+    assert TOKEN.encode() not in (dw.home / "dualwatch.db").read_bytes()
+    assert TOKEN not in pushed["listing"] and TOKEN not in pushed["while_failing"]
+    assert "notify:json://127.0.0.1" in pushed["listing"]
+    assert "${DW_HOOK_TOKEN}" in pushed["listing"]
+
+
+# -- the transport on its own ----------------------------------------------------------
+
+
+def test_transport_outcomes() -> None:
+    message = PushMessage("title", "body")
+    with WebhookServer(statuses=[500, 404, 200]) as hook:
+        url = target_key(f"json://127.0.0.1:{hook.port}/x?+X-Key=${{KEY}}")
+        transport = PushTransport({"KEY": "k-123"})
+        assert transport.send(url, message).status == "retry"
+        refused = transport.send(url, message)
+        assert refused.status == "failed" and refused.code == 404
+        assert transport.send(url, message).status == "sent"
+        unset = PushTransport({}).send(url, message)
+        assert unset.status == "retry" and "KEY is not set" in unset.detail
+    closed = PushTransport({"KEY": "k"}).send(url, message)  # the server is gone
+    assert closed.status == "retry"
+    assert "k-123" not in refused.detail
+
+
+def test_expand_reports_the_missing_variable() -> None:
+    assert expand("slack://${A}/${B}", {"A": "1", "B": "2"}) == ("slack://1/2", ("1", "2"))
+    with pytest.raises(KeyError, match="B"):
+        expand("slack://${A}/${B}", {"A": "1"})
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("json://127.0.0.1:8080/hook", None),
+        ("ntfy://ntfy.example.org/export-controls", None),
+        ("slack://${SLACK_A}/${SLACK_B}/${SLACK_C}/#compliance", None),
+        ("workflows://${TEAMS_HOST}/${TEAMS_WORKFLOW}/${TEAMS_SIGNATURE}", None),
+        ("json://user:${HOOK_PASSWORD}@hooks.example.org/x", None),
+        ("slack://T000/B000/XXXXXXXX/#compliance", "take it from an environment variable"),
+        ("json://user:hunter2@hooks.example.org/x", "take it from an environment variable"),
+        ("bogus://x", "unknown Apprise scheme bogus://"),
+        ("not a url", "expected an Apprise URL"),
+    ],
+)
+def test_notify_urls_are_checked(url: str, problem: str | None) -> None:
+    found = notify_url_problem(url)
+    assert (found is None) if problem is None else (problem in (found or ""))
+    assert "hunter2" not in (found or "") and "XXXXXXXX" not in (found or "")
+
+
+def test_subscription_notify_must_be_a_list_of_urls() -> None:
+    problems = Problems(lambda _path: "dualwatch.toml")
+    raw = [
+        {"name": "a", "email": "a@example.org", "notify": "json://127.0.0.1/x"},
+        {"name": "b", "email": "b@example.org", "notify": ["slack://literal/token/here"]},
+    ]
+    check_subscriptions(raw, problems, ["mofcom"], None)
+    text = "\n".join(problems.lines)
+    assert "subscriptions[0].notify: expected a list of Apprise URLs" in text
+    assert "subscriptions[1].notify: slack:// URLs carry a token" in text
