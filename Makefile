@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.install-stamp
 
-.PHONY: install demo test lint format bench clean
+.PHONY: install demo test lint format bench browser clean
 
 install: $(STAMP)
 
@@ -30,6 +30,14 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m compileall -q monitors crawler tests
 	$(BIN)/pytest -n 4 --dist worksteal
+
+## Debian's Chromium, for the tests that open the bulletin in a real browser (they are
+## skipped, saying so, where it is missing). Needs root and apt; best effort elsewhere.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	} || echo "chromium could not be installed: the browser tests will be skipped"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

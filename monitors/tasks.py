@@ -16,8 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from monitors.core.config import Config, SourceConfig
-from monitors.core.errors import ConfigError, NotFoundError, StoreError
-from monitors.ops.locks import delivery_lock, source_locks
+from monitors.core.errors import (
+    ConfigError,
+    DualwatchError,
+    NotFoundError,
+    SourceBusyError,
+    StoreError,
+)
+from monitors.ops.locks import delivery_lock, publish_lock, source_locks
 from monitors.ops.runner import ProcessResult, run_crawl_process
 from monitors.storage.ledger import Ledger
 from monitors.storage.models import Run, RunStats
@@ -87,8 +93,19 @@ def _crawl_locked(
     with Store.open(config.db_path) as store:
         runs = _runs_of_batch(store, config, sources, batch, process)
         delivery = send_pending(store, config, digests=False) if send else None
-        refresh_feeds(store, config)
+        publish(store, config)
     return CrawlReport(tuple(runs), delivery, process)
+
+
+def publish(store: Store, config: Config) -> None:
+    """Rewrite the feeds and (when configured) the bulletin after a crawl, one process or
+    thread at a time; not getting the turn within the wait is logged like a failure."""
+    try:
+        with publish_lock(config.home):
+            refresh_feeds(store, config)
+            refresh_site(store, config)
+    except SourceBusyError as exc:
+        log.error("feeds and bulletin not rewritten after this crawl: %s", exc)
 
 
 def refresh_feeds(store: Store, config: Config) -> None:
@@ -100,6 +117,19 @@ def refresh_feeds(store: Store, config: Config) -> None:
         write_feeds(store, config)
     except (OSError, ValueError) as exc:
         log.error("writing the Atom feeds to %s failed: %s", config.home / "feeds", exc)
+
+
+def refresh_site(store: Store, config: Config) -> None:
+    """Rewrite the bulletin after a crawl when ``[publish] site`` names its folder; a failure
+    is logged loudly, like the feeds' (`dualwatch site` writes it again)."""
+    if config.site_path is None:
+        return
+    from monitors.publish.site import write_site
+
+    try:
+        write_site(store, config, config.site_path)
+    except (DualwatchError, OSError, ValueError) as exc:
+        log.error("writing the bulletin to %s failed: %s", config.site_path, exc)
 
 
 def send_pending(store: Store, config: Config, *, digests: bool = True) -> SendReport:

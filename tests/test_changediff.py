@@ -16,6 +16,7 @@ import pytest
 
 from monitors.changes import detect
 from monitors.changes.alerts import added_parts, arrived_texts, matchable_parts
+from monitors.core.config import PublishSettings
 from monitors.core.errors import StoreError
 from monitors.lists.specs import DEFAULT_LISTS
 from monitors.mail.alertview import alert_view
@@ -310,7 +311,7 @@ def test_old_rows_of_every_kind_are_read_parsed(store: Store) -> None:
     assert matchable_parts(store, legacy)[:2] == ("", "第三条 新增。\n附件2.pdf")
     assert modified.diff is not None and arrived_texts(store, modified.diff) == []
 
-    config: Any = SimpleNamespace(sources={}, lists=DEFAULT_LISTS)
+    config: Any = SimpleNamespace(sources={}, lists=DEFAULT_LISTS, publish=PublishSettings())
     shown = alert_view(store, config, modified, [])
     assert shown.title_diff == modified.diff.title
     assert shown.body_diff == modified.diff.body

@@ -21,6 +21,7 @@ from monitors.mail.emailviews import (
     MatchView,
     PartyMatchView,
 )
+from monitors.publish.pages import document_page, page_url
 from monitors.storage.ledger import StoredMatch
 from monitors.storage.models import AttachmentsDiff, Change, ListEventRow, Version
 from monitors.storage.store import Store
@@ -89,6 +90,9 @@ def alert_view(
         followed_since=followed_since,
         also=tuple(alert_view(store, config, other, ()) for other in also),
         lists=list_changes(store, change, config.lists),
+        page_url=page_url(
+            config.publish.base_url, document_page(change.document_id, change.notice_id)
+        ),
     )
 
 

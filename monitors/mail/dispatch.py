@@ -37,7 +37,6 @@ from monitors.mail.mailer import DeliveryResult, Transport, transport_for
 from monitors.mail.messages import build_email
 from monitors.mail.push import PushTransport, push_message
 from monitors.mail.pushurls import is_push_target
-from monitors.publish.pages import document_page, page_url
 from monitors.storage.ledger import ALERTS, DIGESTS, HEALTH, PENDING_STATUSES, Delivery, Ledger
 from monitors.storage.store import Store
 
@@ -92,7 +91,7 @@ def deliver_due(
         view = _alert_view(store, config, ledger, delivery)
         if is_push_target(delivery.recipient):
             push = push or PushTransport()
-            result = _push_alert(store, config, delivery, view, push)
+            result = _push_alert(delivery, view, push)
             report += record_attempt(ledger, delivery, result, config, push.name, now=now)
             report += SendReport(pushed=int(result.status == "sent"))
             continue
@@ -182,8 +181,6 @@ def _mail_alert(
 
 
 def _push_alert(
-    store: Store,
-    config: Config,
     delivery: Delivery,
     view: AlertView | DeliveryResult,
     push: PushTransport,
@@ -192,12 +189,7 @@ def _push_alert(
     bulletin's address is configured (``[publish] base_url``)."""
     if isinstance(view, DeliveryResult):
         return view
-    change = store.get_change(view.change_id)
-    page = None
-    if change is not None:
-        where = document_page(change.document_id, change.notice_id)
-        page = page_url(config.publish.base_url, where)
-    return push.send(delivery.recipient, push_message(view, page))
+    return push.send(delivery.recipient, push_message(view))
 
 
 def _send_digest(

@@ -205,6 +205,8 @@ class AlertView:
     lists: tuple[ListChangeView, ...] = ()
     #: The recipient's counterparties matching rows it adds (watched parties).
     party_matches: tuple[PartyMatchView, ...] = ()
+    #: The document's page in the published bulletin (``[publish] base_url``), if any.
+    page_url: str | None = None
 
     def __post_init__(self) -> None:
         _check(self.kind, ALERT_KINDS, "alert kind")

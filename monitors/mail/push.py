@@ -61,13 +61,13 @@ def expand(template: str, environ: Mapping[str, str]) -> tuple[str, tuple[str, .
     return PLACEHOLDER.sub(value, template), tuple(secrets)
 
 
-def push_message(view: AlertView, page: str | None) -> PushMessage:
+def push_message(view: AlertView) -> PushMessage:
     """The chat message of an alert: its email subject as title, the short body of
-    ``templates/push/alert.txt``; ``page``: the document's bulletin page, if published."""
+    ``templates/push/alert.txt`` (with the document's bulletin page, if published)."""
     view = clean_view(view)
     env = email_environment()
     title = header_safe(env.get_template("email/alert.subject.txt").render(view=view), TITLE_MAX)
-    body = env.get_template("push/alert.txt").render(view=view, page=page).strip()
+    body = env.get_template("push/alert.txt").render(view=view).strip()
     if len(body) > BODY_MAX:
         body = body[: BODY_MAX - 1].rstrip() + "…"
     return PushMessage(title, body)

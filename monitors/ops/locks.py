@@ -60,6 +60,14 @@ def delivery_lock(home: Path, wait: float = 120.0) -> Iterator[None]:
         yield
 
 
+@contextmanager
+def publish_lock(home: Path, wait: float = 300.0) -> Iterator[None]:
+    """Held while rewriting the feeds and the bulletin, so two crawls finishing together
+    (daemon threads, or a manual crawl beside the daemon) never write them at once."""
+    with source_lock(home, ".publish", wait):
+        yield
+
+
 def _acquire(handle, source: str, path: Path, wait: float) -> None:
     deadline = time.monotonic() + wait
     while True:

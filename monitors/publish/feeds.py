@@ -72,7 +72,9 @@ def write_feeds(
     for name, (title, chosen) in feeds.items():
         path = directory / f"{name}.xml"
         shown = chosen[:FEED_ENTRIES]
-        path.write_bytes(_with_links(_feed(installation, name, title, shown), shown))
+        temporary = path.with_name(f".{path.name}.tmp")
+        temporary.write_bytes(_with_links(_feed(installation, name, title, shown), shown))
+        temporary.replace(path)  # a reader never sees half a feed
         written.append(path)
     return written
 

@@ -5,7 +5,9 @@ one, crawls again, prints the detected changes, a diff and the alert messages wr
 Maildir outbox, crawls a noise-only state (nothing detected); then lets exportcontrol publish
 two list announcements (state 5), crawls that one source, prints the rows of one of them
 from its alert, the control lists' state, and a screening of the bundled example
-counterparty file (:data:`PARTIES`), and stops the replica.
+counterparty file (:data:`PARTIES`); and ends where analysts look: the same alerts as chat
+messages (received by a local webhook the demo runs), a full-text search, and the bulletin
+and the Atom feeds it writes, with where to open them. Then it stops the replica.
 
 Only the narrative is printed: each command's log (crawl progress, warnings, errors on its
 stderr) is appended to :data:`LOG` (``var/demo/demo.log``), and every text cut short ends
@@ -28,8 +30,10 @@ from pathlib import Path
 
 from monitors.storage.store import Store
 from tests.replica import Replica
+from tests.webhook_server import WebhookServer
 
 ROOT = Path(__file__).resolve().parents[2]
+#: The replica configuration; :func:`main` uses one extending it (:func:`write_config`).
 CONFIG = Path("tests/replica/dualwatch.toml")
 HOME = Path("var/demo")
 LOG = HOME / "demo.log"
@@ -144,6 +148,49 @@ def show_list_alert(number: str) -> None:
     print(f"\n(no alert about {number} in the outbox)")
 
 
+def write_config(webhook_port: int) -> Path:
+    """The demo's configuration: the replica's, the analyst's alerts also sent to a local
+    chat webhook (Apprise's json://), the bulletin rewritten after every crawl."""
+    path = HOME / "dualwatch.toml"
+    (ROOT / path).write_text(
+        "# `make demo`: the replica configuration, with the analyst's alerts also sent to a\n"
+        "# chat webhook (a local endpoint the demo runs) and the bulletin in var/demo/site.\n"
+        f'extends = "{ROOT / CONFIG}"\n\n'
+        '[publish]\nsite = "site"\n\n'
+        '[[subscriptions]]\nname = "analyst"\nemail = "analyst@localhost"\n'
+        'digest = "daily"\ntimezone = "Asia/Tokyo"\n'
+        f'notify = ["json://127.0.0.1:{webhook_port}/dualwatch"]\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def show_chat(hook: WebhookServer) -> None:
+    """The chat messages the webhook received, the first one whole."""
+    print(f"\n{len(hook.received)} chat message(s) POSTed to the demo's webhook (Apprise json://):")
+    for received in hook.received:
+        print(f"  {received.body.get('title', '')}")
+    if hook.received:
+        print(f"\n--- the first one ---\n{hook.received[0].body.get('message', '')}")
+
+
+def where_analysts_look(replica: Replica) -> int:
+    """Step 6: search, the bulletin and the feeds, and where to open them; 1 on failure."""
+    banner(
+        "6. Where analysts look: full-text search over every version, the bulletin\n"
+        "   (static HTML: timeline, a page per document with its versions and diffs,\n"
+        "   a page per list) and the Atom feeds"
+    )
+    failures = dualwatch(replica, "search", "两用物项", "--source", "mofcom") != 0
+    failures += dualwatch(replica, "site", str(HOME / "site")) != 0
+    failures += dualwatch(replica, "feeds") != 0
+    site = (ROOT / HOME / "site" / "index.html").resolve()
+    feeds = (ROOT / HOME / "feeds").resolve()
+    print(f"\nOpen the bulletin: {site.as_uri()}")
+    print(f"Subscribe to the feeds: {feeds.as_uri()}/all.xml (and topic-*.xml, source-*.xml)")
+    return 1 if failures else 0
+
+
 def modified_change_ids() -> list[int]:
     """Ids of the modifications detected so far."""
     with Store.open(ROOT / HOME / "dualwatch.db") as store:
@@ -182,9 +229,12 @@ def control_lists(replica: Replica) -> int:
 
 def main() -> int:
     """Run the demo; return 0 when every step behaved as expected."""
+    global CONFIG
     started = time.monotonic()
     shutil.rmtree(ROOT / HOME, ignore_errors=True)
     (ROOT / HOME).mkdir(parents=True)
+    hook = WebhookServer().__enter__()
+    CONFIG = write_config(hook.port)
     replica = Replica(port=0, state=1)
     replica.start()
     print(f"Replica of {len(replica.app.hosts)} sites on 127.0.0.1:{replica.port}; every command")
@@ -206,13 +256,16 @@ def main() -> int:
             dualwatch(replica, "diff", str(change_id))
         dualwatch(replica, "show", JAPAN_NO_1, "--no-text")
         show_outbox()
+        show_chat(hook)
         replica.set_state(3)
         banner("3. Only page noise changes: nothing is detected")
         failures += dualwatch(replica, "crawl") != 0
         dualwatch(replica, "sources")
         failures += control_lists(replica)
+        failures += where_analysts_look(replica)
     finally:
         replica.stop()
+        hook.__exit__()
     print(f"\ndemo finished in {time.monotonic() - started:.1f}s; data in {HOME}/, log in {LOG}")
     return 1 if failures else 0
 
