@@ -49,6 +49,9 @@ def test_the_crawl_writes_valid_feeds_newest_first(fed: Dualwatch) -> None:
         assert "kind: " in (entry.findtext(f"{ATOM}summary") or "")
     titles = [e.findtext(f"{ATOM}title") or "" for e in found]
     assert any(t.startswith("Modified: ") and "2025年第85号" in t for t in titles)
+    [revised] = [e for e in found if "2025年第85号" in (e.findtext(f"{ATOM}title") or "")]
+    summary = revised.findtext(f"{ATOM}summary") or ""
+    assert "kind: modified" in summary and "changed: " in summary, summary
 
 
 def test_ids_are_stable_and_topic_and_source_feeds_exist(fed: Dualwatch) -> None:

@@ -1,9 +1,10 @@
 """Atom feeds (RFC 4287, written with feedgen) of the latest changes: one for all changes,
 one per topic and one per source, in ``<home>/feeds/``.
 
-Each entry is one change: its title in the original language prefixed by the kind, the
-change kind, number, dates and matched topics in its summary, a link to the official page
-and one to the document's bulletin page (:mod:`monitors.publish.site`) when it is published.
+Each entry is one change: its title in the original language prefixed by the kind; the
+change kind, number, dates, matched topics and one line of what changed in its summary; a
+link to the official page, and one to the document's bulletin page
+(:mod:`monitors.publish.site`) when it is published.
 Entry ids are stable across regenerations (``tag:`` URIs naming the installation and the
 change id), ``updated`` is when the change was detected, newest entry first.
 """
@@ -11,7 +12,7 @@ change id), ``updated`` is when the change was detected, newest entry first.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from monitors.core.config import Config
+from monitors.mail.alertview import alert_view
+from monitors.mail.emailrender import change_summary
 from monitors.publish.pages import document_page, page_url
 from monitors.storage.ledger import Ledger
 from monitors.storage.models import Change
@@ -46,6 +49,9 @@ class FeedItem:
     published: str | None
     #: The document's bulletin page (absolute, or relative to the feed), if published.
     page: str | None = None
+    effective: str | None = None
+    #: What a modification changed, in one line (:func:`~monitors.mail.emailrender.change_summary`).
+    changed: str | None = None
 
 
 def write_feeds(
@@ -68,10 +74,12 @@ def write_feeds(
         feeds[f"source-{source}"] = (f"Source {source}", chosen)
     for topic in sorted({t for i in items for t in i.topics}):
         feeds[f"topic-{topic}"] = (f"Topic {topic}", [i for i in items if topic in i.topics])
+    shown_ids = {i.change.id for _, chosen in feeds.values() for i in chosen[:FEED_ENTRIES]}
+    details = {i.change.id: _details(store, config, i) for i in items if i.change.id in shown_ids}
     written = []
     for name, (title, chosen) in feeds.items():
         path = directory / f"{name}.xml"
-        shown = chosen[:FEED_ENTRIES]
+        shown = [details[i.change.id] for i in chosen[:FEED_ENTRIES]]
         temporary = path.with_name(f".{path.name}.tmp")
         temporary.write_bytes(_with_links(_feed(installation, name, title, shown), shown))
         temporary.replace(path)  # a reader never sees half a feed
@@ -97,6 +105,14 @@ def _with_links(feed: FeedGenerator, items: Sequence[FeedItem]) -> bytes:
         element.insert(3, link)
     etree.indent(root)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+
+def _details(store: Store, config: Config, item: FeedItem) -> FeedItem:
+    """``item`` with what its entry says of the change: the effective date, and for a
+    modification or restoration one line of what changed (as in a digest)."""
+    view = alert_view(store, config, item.change, ())
+    changed = change_summary(view) if item.change.kind in ("modified", "restored") else None
+    return replace(item, effective=view.effective, changed=changed)
 
 
 def bulletin_base(config: Config) -> str | None:
@@ -153,7 +169,11 @@ def _entry(feed: FeedGenerator, installation: str, item: FeedItem) -> None:
         facts.append(f"number: {item.doc_number}")
     if item.published:
         facts.append(f"published: {item.published}")
+    if item.effective:
+        facts.append(f"effective: {item.effective}")
     facts.append("topics: " + (", ".join(item.topics) or "none"))
+    if item.changed:
+        facts.append(f"changed: {item.changed}")
     entry.summary("; ".join(facts))
 
 
