@@ -97,3 +97,20 @@ def test_entries_link_the_bulletin_page_when_it_is_published(fed: Dualwatch) -> 
     bare = entries(fed.home / "feeds" / "all.xml")
     rels = {link.get("rel") for entry in bare for link in entry.findall(f"{ATOM}link")}
     assert rels == {"alternate"}, "no bulletin configured: no link to it"
+
+
+def test_a_feed_reader_parses_every_feed_cleanly(fed: Dualwatch) -> None:
+    """feedparser (what many feed readers are built on) reads each feed as Atom 1.0 without
+    complaint, each entry with its id, title, time, official link and topics."""
+    import feedparser
+
+    for path in sorted((fed.home / "feeds").glob("*.xml")):
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, (path.name, parsed.get("bozo_exception"))
+        assert parsed.version == "atom10", path.name
+        for entry in parsed.entries:
+            assert entry.id.startswith("tag:dualwatch,2026:") and entry.title and entry.updated
+            assert [link.rel for link in entry.links] == ["alternate"]
+        if path.name.startswith("topic-"):
+            topic = path.stem.removeprefix("topic-")
+            assert all(topic in [t.term for t in e.tags] for e in parsed.entries), path.name
