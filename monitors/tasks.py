@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,13 +20,12 @@ from monitors.core.errors import (
     ConfigError,
     DualwatchError,
     NotFoundError,
-    SourceBusyError,
     StoreError,
 )
 from monitors.ops.locks import delivery_lock, publish_lock, source_locks
 from monitors.ops.runner import ProcessResult, run_crawl_process
 from monitors.storage.ledger import Ledger
-from monitors.storage.models import Run, RunStats
+from monitors.storage.models import PublishState, Run, RunStats
 from monitors.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -46,6 +45,8 @@ class CrawlReport:
     runs: tuple[Run, ...]
     delivery: SendReport | None
     process: ProcessResult
+    #: The feeds and the bulletin rewritten after the crawl (or why they could not be).
+    published: tuple[PublishState, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -93,43 +94,35 @@ def _crawl_locked(
     with Store.open(config.db_path) as store:
         runs = _runs_of_batch(store, config, sources, batch, process)
         delivery = send_pending(store, config, digests=False) if send else None
-        publish(store, config)
-    return CrawlReport(tuple(runs), delivery, process)
+        published = publish(store, config)
+    return CrawlReport(tuple(runs), delivery, process, tuple(published))
 
 
-def publish(store: Store, config: Config) -> None:
+def publish(store: Store, config: Config) -> list[PublishState]:
     """Rewrite the feeds and (when configured) the bulletin after a crawl, one process or
-    thread at a time; not getting the turn within the wait is logged like a failure."""
-    try:
-        with publish_lock(config.home):
-            refresh_feeds(store, config)
-            refresh_site(store, config)
-    except SourceBusyError as exc:
-        log.error("feeds and bulletin not rewritten after this crawl: %s", exc)
-
-
-def refresh_feeds(store: Store, config: Config) -> None:
-    """Rewrite the Atom feeds after a crawl; a failure to write them is logged loudly (the
-    crawl itself and its alerts are not affected; `dualwatch feeds` writes them again)."""
+    thread at a time, and record each attempt (`dualwatch status` shows it); a failure is
+    logged as an error and returned (the crawl's summary says so), never raised: the crawl
+    itself and its alerts are not affected, and the next crawl tries again."""
     from monitors.publish.feeds import write_feeds
 
-    try:
-        write_feeds(store, config)
-    except (OSError, ValueError) as exc:
-        log.error("writing the Atom feeds to %s failed: %s", config.home / "feeds", exc)
+    outputs: list[tuple[str, Path, Callable[[Path], object]]] = [
+        ("feeds", config.home / "feeds", lambda path: write_feeds(store, config, path))
+    ]
+    if config.site_path is not None:
+        from monitors.publish.site import write_site
 
-
-def refresh_site(store: Store, config: Config) -> None:
-    """Rewrite the bulletin after a crawl when ``[publish] site`` names its folder; a failure
-    is logged loudly, like the feeds' (`dualwatch site` writes it again)."""
-    if config.site_path is None:
-        return
-    from monitors.publish.site import write_site
-
-    try:
-        write_site(store, config, config.site_path)
-    except (DualwatchError, OSError, ValueError) as exc:
-        log.error("writing the bulletin to %s failed: %s", config.site_path, exc)
+        outputs.append(("bulletin", config.site_path, lambda p: write_site(store, config, p)))
+    states = []
+    for output, path, write in outputs:
+        error = None
+        try:
+            with publish_lock(config.home):
+                write(path)
+        except (DualwatchError, OSError, ValueError) as exc:
+            error = str(exc) or type(exc).__name__
+            log.error("writing the %s to %s failed: %s", output, path, error)
+        states.append(store.record_publish(output, str(path), error))
+    return states
 
 
 def send_pending(store: Store, config: Config, *, digests: bool = True) -> SendReport:

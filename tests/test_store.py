@@ -28,6 +28,7 @@ def test_open_creates_schema_in_wal_mode(tmp_path: Path) -> None:
         "m010_alert_groups",
         "m011_lists",
         "m012_search",
+        "m013_publish_state",
     ]
     with Store.open(tmp_path / "d" / "dualwatch.db") as again:
         assert [m.name for m in migrations.applied(again.db)] == applied

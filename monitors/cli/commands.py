@@ -159,6 +159,9 @@ def crawl(obj: Context, sources: tuple[str, ...], full: bool, no_send: bool, wai
             click.echo(f"{run.source}: {run.outcome}: {run.message}", err=True)
     if report.delivery is not None:
         click.echo(delivery_summary(report.delivery, obj.config))
+    for state in report.published:
+        if not state.ok:
+            click.echo(f"the {state.output} could not be rewritten: {state.error}", err=True)
     sys.exit(0 if report.ok else 1)
 
 
@@ -327,11 +330,14 @@ def status(obj: Context, as_json: bool) -> None:
     """Per source: health, last run, outcome, next run, consecutive failures, notices, last
     change."""
     from monitors.ops.scheduler import next_run_times
-    from monitors.ops.status import source_statuses, status_json, status_table
+    from monitors.ops.status import publish_table, source_statuses, status_json, status_table
 
     with obj.store() as store:
         statuses = source_statuses(store, obj.config, next_run_times(obj.config, datetime.now(UTC)))
+        published = store.publish_states()
     click.echo(status_json(statuses) if as_json else status_table(statuses))
+    if published and not as_json:
+        click.echo("\n" + publish_table(published))
 
 
 @cli.command()

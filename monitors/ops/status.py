@@ -3,7 +3,9 @@
 A source is ``failing`` while its runs since the last ``ok`` one failed (the outcomes of
 :data:`monitors.ops.health.FAILED_OUTCOMES`), ``ok`` once it has had a complete crawl, and
 ``unknown`` before its first finished run. When the operator was alerted about the current
-failure episode (:mod:`monitors.ops.health`), the table says so.
+failure episode (:mod:`monitors.ops.health`), the table says so. Below the sources, what the
+crawls last did with the published outputs (the feeds, the bulletin): written, or failing
+since when.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import UTC, datetime
 from monitors.cli.views import age, shorten, table
 from monitors.core.config import Config, SourceConfig
 from monitors.ops.health import FAILED_OUTCOMES, load, outcome_name
+from monitors.storage.models import PublishState
 from monitors.storage.store import Store
 
 
@@ -93,6 +96,18 @@ def status_table(statuses: Sequence[SourceStatus]) -> str:
          s.outcome or "-", s.next_run_at or "-", str(s.consecutive_failures), str(s.notices),
          age(s.oldest_check_at), s.last_change_at or "-", _status_note(s)]
         for s in statuses
+    ]  # fmt: skip
+    return table(headers, rows)
+
+
+def publish_table(states: Sequence[PublishState]) -> str:
+    """What crawls last did with the feeds and the bulletin (`dualwatch status`): written,
+    or failing since when and why (what readers see is then as old as "last written")."""
+    headers = ["output", "state", "last written", "failing since", "location", "error"]
+    rows = [
+        [s.output, "ok" if s.ok else "FAILING", s.written_at or "never", s.failing_since or "-",
+         s.location, shorten(" ".join((s.error or "").split()), 70)]
+        for s in states
     ]  # fmt: skip
     return table(headers, rows)
 

@@ -477,3 +477,22 @@ def m012_search(db: Database) -> None:
         "CREATE TRIGGER versions_search_update AFTER UPDATE OF title, text ON versions BEGIN "
         "UPDATE version_search SET title = new.title, text = new.text WHERE rowid = new.id; END"
     )
+
+
+@migrations()
+def m013_publish_state(db: Database) -> None:
+    """``publish_state``: the last attempt to write each published output (the Atom feeds,
+    the bulletin) after a crawl — when, where, and the error when it failed (since when),
+    so `dualwatch status` and the crawl's summary say when they are stale."""
+    db.table("publish_state").create(
+        {
+            "output": str,
+            "location": str,
+            "ok": int,
+            "attempted_at": str,
+            "written_at": str,
+            "failing_since": str,
+            "error": str,
+        },
+        pk="output",
+    )

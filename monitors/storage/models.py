@@ -431,6 +431,20 @@ class ListMember:
 
 
 @dataclass(frozen=True)
+class PublishState:
+    """The last attempt to write a published output (``feeds``, ``bulletin``) after a crawl:
+    ``ok`` or its ``error``, failing since ``failing_since``, last written ``written_at``."""
+
+    output: str
+    location: str
+    ok: bool
+    attempted_at: str
+    written_at: str | None
+    failing_since: str | None
+    error: str | None
+
+
+@dataclass(frozen=True)
 class SearchHit:
     """A notice whose title or text (in some version) matches a search: ``in_current`` when
     its current version matches; else ``gone_in``, the number of the first version (1 = the

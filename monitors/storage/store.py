@@ -27,6 +27,7 @@ from monitors.storage.models import (
     FetchedNotice,
     KnownNotice,
     Notice,
+    PublishState,
     Run,
     RunStats,
     SearchHit,
@@ -277,6 +278,32 @@ class Store:
                 "VALUES (?, ?, ?, ?)",
                 [source, key, value, utcnow()],
             )
+
+    def record_publish(self, output: str, location: str, error: str | None) -> PublishState:
+        """Record an attempt to write ``output`` (``feeds``, ``bulletin``) to ``location``:
+        written (``error`` None), or failed — since the first failure in a row."""
+        now = utcnow()
+        with self.atomic():
+            before = self._one("SELECT * FROM publish_state WHERE output = ?", [output])
+            failing_since = None
+            if error is not None:
+                failing_since = (before or {}).get("failing_since") or now
+            values = {
+                "output": output,
+                "location": location,
+                "ok": int(error is None),
+                "attempted_at": now,
+                "written_at": now if error is None else (before or {}).get("written_at"),
+                "failing_since": failing_since,
+                "error": error,
+            }
+            self.db.table("publish_state").insert(values, replace=True)
+        return _publish_state(values)
+
+    def publish_states(self) -> list[PublishState]:
+        """The last attempt to write each published output, by name."""
+        rows = self._all("SELECT * FROM publish_state ORDER BY output")
+        return [_publish_state(r) for r in rows]
 
     def runs_for_batch(self, batch: str) -> list[Run]:
         """All runs started by one `dualwatch crawl` invocation."""
@@ -879,6 +906,18 @@ def _run(row: dict[str, Any]) -> Run:
         listed=row.get("listed") or 0,
         accounted=row.get("accounted") or 0,
         unaccounted=tuple(json.loads(row.get("unaccounted") or "[]")),
+    )
+
+
+def _publish_state(row: dict[str, Any]) -> PublishState:
+    return PublishState(
+        output=row["output"],
+        location=row["location"],
+        ok=bool(row["ok"]),
+        attempted_at=row["attempted_at"],
+        written_at=row["written_at"],
+        failing_since=row["failing_since"],
+        error=row["error"],
     )
 
 
