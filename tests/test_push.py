@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from monitors.core.checks import Problems
-from monitors.mail.push import PushMessage, PushTransport, expand
+from monitors.mail.push import PushMessage, PushTransport, defanged, expand
 from monitors.mail.pushurls import notify_url_problem, target_key
 from monitors.rules.subscriptions import check_subscriptions
 from tests.conftest import REPLICA_CONFIG, Dualwatch
@@ -195,3 +195,11 @@ def test_subscription_notify_must_be_a_list_of_urls() -> None:
     text = "\n".join(problems.lines)
     assert "subscriptions[0].notify: expected a list of Apprise URLs" in text
     assert "subscriptions[1].notify: slack:// URLs carry a token" in text
+
+
+def test_scraped_text_cannot_ping_a_channel() -> None:
+    hostile = "<!channel> 公告 <@U024BE7LH> @here @everyone !channel> <https://evil.example|x>"
+    safe = defanged(hostile)
+    for mention in ("<!channel>", "<@", "@here", "@everyone", "channel>", "<https://"):
+        assert mention not in safe, mention
+    assert "公告" in safe and "!channel" in safe  # readable, just inert

@@ -33,6 +33,7 @@ from monitors.mail.safetext import clean_view
 
 TITLE_MAX = 250
 BODY_MAX = 1500
+_DEFANG = str.maketrans({"<": "‹", ">": "›", "@": "＠"})
 _HTTP_CODE = re.compile(r"error=(\d{3})")
 #: Answers that will not change by asking again (bad token, unknown channel, bad request).
 _PERMANENT = frozenset({400, 401, 403, 404, 410, 413, 422})
@@ -66,11 +67,20 @@ def push_message(view: AlertView) -> PushMessage:
     ``templates/push/alert.txt`` (with the document's bulletin page, if published)."""
     view = clean_view(view)
     env = email_environment()
-    title = header_safe(env.get_template("email/alert.subject.txt").render(view=view), TITLE_MAX)
-    body = env.get_template("push/alert.txt").render(view=view).strip()
+    subject = env.get_template("email/alert.subject.txt").render(view=view)
+    title = defanged(header_safe(subject, TITLE_MAX))
+    body = defanged(env.get_template("push/alert.txt").render(view=view).strip())
     if len(body) > BODY_MAX:
         body = body[: BODY_MAX - 1].rstrip() + "…"
     return PushMessage(title, body)
+
+
+def defanged(text: str) -> str:
+    """``text`` unable to mention or ping anyone: chat services turn ``<!channel>``,
+    ``<@U123>``, ``@here`` or ``@everyone`` into notifications (Apprise's Slack plugin even
+    turns ``!channel>`` into one), and a scraped title must never do that. Angle brackets and
+    at signs become look-alikes (‹ › ＠) that no service reads as markup."""
+    return text.translate(_DEFANG)
 
 
 class PushTransport:
