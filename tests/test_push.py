@@ -203,3 +203,10 @@ def test_scraped_text_cannot_ping_a_channel() -> None:
     for mention in ("<!channel>", "<@", "@here", "@everyone", "channel>", "<https://"):
         assert mention not in safe, mention
     assert "公告" in safe and "!channel" in safe  # readable, just inert
+
+
+def test_the_common_schemes_are_all_known_to_the_installed_apprise() -> None:
+    """The shortcut list never accepts a scheme Apprise would refuse at sending time."""
+    from monitors.mail.pushurls import COMMON_SCHEMES, apprise_schemes
+
+    assert apprise_schemes() >= COMMON_SCHEMES
