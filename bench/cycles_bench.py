@@ -191,7 +191,7 @@ class Outcome:
 
 def crawler_support() -> dict[str, bool]:
     """Whether the crawler side of the issue is there yet (the bench runs either way)."""
-    detect = (ROOT / "monitors" / "detect.py").read_text(encoding="utf-8")
+    detect = (ROOT / "monitors" / "changes" / "detect.py").read_text(encoding="utf-8")
     return {
         "reverify_days": "reverify_days" in {f.name for f in fields(SourceConfig)},
         "delisted": "delisted" in detect,

@@ -93,8 +93,11 @@ def _crawl_locked(
         raise ConfigError("the crawl process rejected the configuration (error above)")
     with Store.open(config.db_path) as store:
         runs = _runs_of_batch(store, config, sources, batch, process)
-        delivery = send_pending(store, config, digests=False) if send else None
+        if send:
+            classify(store, config)  # the feeds and the bulletin show the topics too
+        # published before the alerts are sent, so the bulletin pages they link exist
         published = publish(store, config)
+        delivery = send_pending(store, config, digests=False) if send else None
     return CrawlReport(tuple(runs), delivery, process, tuple(published))
 
 
@@ -121,8 +124,24 @@ def publish(store: Store, config: Config) -> list[PublishState]:
         except (DualwatchError, OSError, ValueError) as exc:
             error = str(exc) or type(exc).__name__
             log.error("writing the %s to %s failed: %s", output, path, error)
-        states.append(store.record_publish(output, str(path), error))
+        except Exception as exc:  # a bug must not cost the crawl its alerts: logged, shown
+            error = f"{type(exc).__name__}: {exc}"
+            log.exception("writing the %s to %s failed", output, path)
+        try:
+            states.append(store.record_publish(output, str(path), error))
+        except StoreError as exc:
+            log.error("could not record writing the %s: %s", output, exc)
     return states
+
+
+def classify(store: Store, config: Config) -> int:
+    """Match the changes not classified yet against the rules (one process at a time, as
+    :func:`send_pending` does); how many."""
+    from monitors.changes.alerts import classify_pending
+    from monitors.rules.load import load_rules
+
+    with delivery_lock(config.home):
+        return classify_pending(store, load_rules(config.rules_path, known_sources=config.sources))
 
 
 def send_pending(store: Store, config: Config, *, digests: bool = True) -> SendReport:

@@ -107,8 +107,11 @@ CASES: list[tuple[dict[str, Any], str]] = [
     ({"subscriptions": [{**SUB, "language": "cn"}]},
      'subscriptions[0].language: expected one of zh, ja, en, got "cn"'),
     ({"subscriptions": [{**SUB, "notify": ["slack://T0/B0/literal-token"]}]},
-     "subscriptions[0].notify: slack:// URLs carry a token or password: take it from an "
+     "subscriptions[0].notify: slack:// URL: its host (a token) must come from an "
      "environment variable"),
+    ({"subscriptions": [{**SUB, "immediate": False, "digest": "daily",
+                         "notify": ["json://127.0.0.1/x"]}]},
+     "subscriptions[0].notify: needs immediate = true"),
     ({"publish": {"base_url": "intranet/dualwatch"}},
      'publish.base_url: expected an absolute http(s) URL, got "intranet/dualwatch"'),
     ({"publish": {"site": ""}}, 'publish.site: expected a non-empty string, got ""'),

@@ -94,6 +94,14 @@ def test_entries_link_the_bulletin_page_when_it_is_published(fed: Dualwatch) -> 
     for entry in entries(out / "site-copy" / "all.xml"):
         hrefs = [link.get("href", "") for link in entry.findall(f"{ATOM}link")]
         assert any(h.startswith("../documents/") for h in hrefs), hrefs
+    import feedparser
+
+    for path in (out / "all.xml", out / "site-copy" / "all.xml"):
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo and parsed.version == "atom10", path
+        assert all(
+            [link.rel for link in e.links] == ["alternate", "related"] for e in parsed.entries
+        )
     bare = entries(fed.home / "feeds" / "all.xml")
     rels = {link.get("rel") for entry in bare for link in entry.findall(f"{ATOM}link")}
     assert rels == {"alternate"}, "no bulletin configured: no link to it"

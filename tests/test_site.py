@@ -217,7 +217,8 @@ def build_hostile_site(directory: Path) -> tuple[Path, dict[str, str]]:
     record_fetch(store, first, run_id=None, baseline=False)
     revised = replace(first, text=first.text + "\n新增<script>alert(7)</script>一行")
     notice_id = record_fetch(store, revised, run_id=None, baseline=False).notice_id
-    orphan = replace(first, url="https://www.mofcom.gov.cn/orphan.html", title="无文档的通知")
+    # a control character (XML cannot hold it) must not stop the feeds or the site
+    orphan = replace(first, url="https://www.mofcom.gov.cn/orphan.html", title="无文档\x08的通知")
     orphan_id = store.insert_notice(orphan, "2026-01-08T00:00:00+00:00", document_id=None)
     version = store.insert_version(orphan_id, None, orphan, "hash", "2026-01-08T00:00:00+00:00")
     store.set_current_version(orphan_id, version)
@@ -235,6 +236,7 @@ def build_hostile_site(directory: Path) -> tuple[Path, dict[str, str]]:
 def test_hostile_scraped_text_is_escaped_and_never_linked(tmp_path: Path) -> None:
     site, pages = build_hostile_site(tmp_path)
     assert pages["orphan"].startswith("documents/n") and (site / pages["orphan"]).is_file()
+    assert soup(site / pages["orphan"]).h1.text == "无文档 的通知"
     for path in html_pages(site):
         raw = path.read_text(encoding="utf-8")
         assert "\u202e" not in raw and "<script" not in raw and "<img" not in raw, path
@@ -274,3 +276,17 @@ def test_a_rewrite_replaces_the_site_and_a_foreign_directory_is_left_alone(
             write_site(store, config, foreign)
     assert [p.name for p in foreign.iterdir()] == ["notes.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "mine", "site"]
+
+
+def test_leftovers_of_an_interrupted_write_go_and_the_folder_keeps_its_mode(
+    tmp_path: Path,
+) -> None:
+    site, _ = build_hostile_site(tmp_path)
+    for name in (".site.k3j2.new", ".site.123.456.old", ".site-notes"):
+        (tmp_path / name).mkdir()
+    site.chmod(0o750)  # a web root the operator prepared
+    config = load_config(REPLICA_CONFIG, home=tmp_path / "home")
+    with Store.open(config.db_path) as store:
+        write_site(store, config, site)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site-notes", "home", "site"]
+    assert site.stat().st_mode & 0o7777 == 0o750

@@ -143,11 +143,14 @@ def queue_immediate(store: Store, config: Config) -> int:
 def recipients(ledger: Ledger, subscription: Subscription) -> list[tuple[str, str]]:
     """Who a subscription's alerts go to, each with when it was first seen (it is alerted
     about changes from then on): its email address, then each ``notify`` target (a target
-    added later does not replay the changes before it)."""
+    added later, or removed and added again, does not replay the changes before it)."""
     found = [(subscription.email, ledger.subscriber_since(subscription.name, subscription.email))]
-    for url in subscription.notify:
-        target = target_key(url)
-        found.append((target, ledger.subscriber_since(f"{subscription.name} {target}", target)))
+    names = {
+        f"{subscription.name} {target_key(url)}": target_key(url) for url in subscription.notify
+    }
+    ledger.forget_subscribers(f"{subscription.name} {target_key('')}", keep=list(names))
+    for name, target in names.items():
+        found.append((target, ledger.subscriber_since(name, target)))
     return found
 
 

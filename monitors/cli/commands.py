@@ -227,9 +227,10 @@ def search(obj: Context, query: str, source: str | None, since: str | None, as_j
 def feeds(obj: Context, out: str | None) -> None:
     """Write the Atom feeds of the latest changes: all.xml, topic-<topic>.xml and
     source-<source>.xml (also written after every crawl)."""
+    from monitors.ops.locks import publish_lock
     from monitors.publish.feeds import write_feeds
 
-    with obj.store() as store:
+    with obj.store() as store, publish_lock(obj.config.home):
         written = write_feeds(store, obj.config, Path(out) if out else None)
     click.echo(f"wrote {len(written)} feed(s) to {written[0].parent}")
 
@@ -330,11 +331,17 @@ def status(obj: Context, as_json: bool) -> None:
     """Per source: health, last run, outcome, next run, consecutive failures, notices, last
     change."""
     from monitors.ops.scheduler import next_run_times
-    from monitors.ops.status import publish_table, source_statuses, status_json, status_table
+    from monitors.ops.status import (
+        configured_outputs,
+        publish_table,
+        source_statuses,
+        status_json,
+        status_table,
+    )
 
     with obj.store() as store:
         statuses = source_statuses(store, obj.config, next_run_times(obj.config, datetime.now(UTC)))
-        published = store.publish_states()
+        published = configured_outputs(store.publish_states(), obj.config)
     click.echo(status_json(statuses) if as_json else status_table(statuses))
     if published and not as_json:
         click.echo("\n" + publish_table(published))

@@ -14,6 +14,7 @@ THIRD_PARTY = (
     "asyncio",
     "protego",
     "apscheduler",
+    "apprise",
 )
 
 

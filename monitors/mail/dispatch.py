@@ -36,7 +36,7 @@ from monitors.mail.healthview import view_of
 from monitors.mail.mailer import DeliveryResult, Transport, transport_for
 from monitors.mail.messages import build_email
 from monitors.mail.push import PushTransport, push_message
-from monitors.mail.pushurls import is_push_target
+from monitors.mail.pushurls import is_push_target, target_key
 from monitors.storage.ledger import ALERTS, DIGESTS, HEALTH, PENDING_STATUSES, Delivery, Ledger
 from monitors.storage.store import Store
 
@@ -88,6 +88,10 @@ def deliver_due(
     ledger = Ledger(store)
     report = SendReport()
     for delivery in ledger.due(ALERTS, moment):
+        if is_push_target(delivery.recipient) and not _still_configured(config, delivery):
+            why = "this notify target is no longer configured for the subscription"
+            ledger.mark(ALERTS, delivery.id, "skipped", last_error=why)
+            continue
         view = _alert_view(store, config, ledger, delivery)
         if is_push_target(delivery.recipient):
             push = push or PushTransport()
@@ -178,6 +182,13 @@ def _mail_alert(
         parent=ledger.parent_of(delivery),
     )
     return transport.send(message)
+
+
+def _still_configured(config: Config, delivery: Delivery) -> bool:
+    """Whether a push row's target is still one of its subscription's ``notify`` URLs (a
+    target removed, e.g. because it was wrong or leaked, is never sent to again)."""
+    subscription = config.subscription(delivery.subscription)
+    return subscription is not None and delivery.recipient in map(target_key, subscription.notify)
 
 
 def _push_alert(

@@ -21,10 +21,12 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import quote
 
-from monitors.mail.emailrender import email_environment
+from monitors.mail.emailrender import email_environment, safe_url
 from monitors.mail.emailviews import AlertView
 from monitors.mail.mailer import DeliveryResult
 from monitors.mail.messages import header_safe
@@ -48,31 +50,44 @@ class PushMessage:
 
 
 def expand(template: str, environ: Mapping[str, str]) -> tuple[str, tuple[str, ...]]:
-    """``template`` with each ``${VARIABLE}`` replaced from ``environ``, and the values put
-    in (to keep out of messages). KeyError naming the first variable that is not set."""
-    secrets = []
+    """``template`` with each ``${VARIABLE}`` replaced by its URL-encoded value from
+    ``environ`` (a ``/``, ``@`` or ``#`` in a token cannot send the request elsewhere), and
+    every form of every value put in (raw and encoded: to keep out of logs and errors).
+    KeyError naming the first variable that is not set."""
+    secrets: list[str] = []
 
     def value(match: re.Match[str]) -> str:
         found = environ.get(match.group(1))
         if not found:
             raise KeyError(match.group(1))
-        secrets.append(found)
-        return found
+        encoded = quote(found, safe="")
+        secrets.extend((found, encoded))
+        return encoded
 
-    return PLACEHOLDER.sub(value, template), tuple(secrets)
+    return PLACEHOLDER.sub(value, template), tuple(dict.fromkeys(secrets))
 
 
 def push_message(view: AlertView) -> PushMessage:
     """The chat message of an alert: its email subject as title, the short body of
-    ``templates/push/alert.txt`` (with the document's bulletin page, if published)."""
+    ``templates/push/alert.txt``, then the official page and the document's bulletin page
+    (when published) — the links are kept whole when the body is cut to fit."""
     view = clean_view(view)
     env = email_environment()
     subject = env.get_template("email/alert.subject.txt").render(view=view)
     title = defanged(header_safe(subject, TITLE_MAX))
     body = defanged(env.get_template("push/alert.txt").render(view=view).strip())
-    if len(body) > BODY_MAX:
-        body = body[: BODY_MAX - 1].rstrip() + "…"
-    return PushMessage(title, body)
+    links = "\n".join(
+        f"{label}: {url}"
+        for label, url in (
+            ("Official page", safe_url(view.url)),
+            ("History and diffs", view.page_url),
+        )
+        if url
+    )
+    room = BODY_MAX - len(links) - 1
+    if len(body) > room:
+        body = body[: max(room - 1, 0)].rstrip() + "…"
+    return PushMessage(title, f"{body}\n{links}".strip())
 
 
 def defanged(text: str) -> str:
@@ -100,18 +115,49 @@ class PushTransport:
             url, secrets = expand(template, self.environ)
         except KeyError as missing:
             return DeliveryResult("retry", f"environment variable {missing.args[0]} is not set")
+        with _apprise_log_contained():
+            return self._send(url, template, secrets, message)
+
+    def _send(
+        self, url: str, template: str, secrets: tuple[str, ...], message: PushMessage
+    ) -> DeliveryResult:
         import apprise
 
-        service = apprise.Apprise()
-        if not service.add(url):
-            return DeliveryResult("failed", f"Apprise cannot use the URL {template}")
         with apprise.LogCapture(level=logging.WARNING) as captured:
+            service = apprise.Apprise()
+            if not service.add(url):
+                why = _redacted(captured.getvalue(), secrets).strip().splitlines()
+                reason = why[-1].split(" - ", 2)[-1] if why else "not a URL it knows"
+                return DeliveryResult("failed", f"Apprise cannot use {template}: {reason}")
             delivered = service.notify(
                 title=message.title, body=message.body, body_format=apprise.NotifyFormat.TEXT
             )
         if delivered:
             return DeliveryResult("sent", f"delivered to {template.split('://', 1)[0]}://")
         return _failure(_redacted(captured.getvalue(), secrets))
+
+
+#: The loggers that may see a push target's secrets: Apprise's (its plugins log rejected
+#: tokens and, when verbose, whole URLs) and the HTTP libraries under it (hosts, paths).
+_SECRET_LOGGERS = ("apprise", "urllib3", "requests", "requests_oauthlib", "oauthlib")
+
+
+@contextmanager
+def _apprise_log_contained() -> Iterator[None]:
+    """While Apprise holds the secrets, its records stay in its own capture (redacted into
+    the row's error) and the HTTP libraries' are dropped: none reaches dualwatch's log."""
+    loggers = [logging.getLogger(name) for name in _SECRET_LOGGERS]
+    saved = [logger.propagate for logger in loggers]
+    silent = logging.NullHandler()  # else logging's last resort prints warnings to stderr
+    for logger in loggers:
+        logger.propagate = False
+        logger.addHandler(silent)
+    try:
+        yield
+    finally:
+        for logger, propagate in zip(loggers, saved, strict=True):
+            logger.propagate = propagate
+            logger.removeHandler(silent)
 
 
 def _failure(log_text: str) -> DeliveryResult:

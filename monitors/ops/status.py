@@ -100,6 +100,13 @@ def status_table(statuses: Sequence[SourceStatus]) -> str:
     return table(headers, rows)
 
 
+def configured_outputs(states: Sequence[PublishState], config: Config) -> list[PublishState]:
+    """The published outputs the configuration still writes (a bulletin folder no longer
+    configured, or moved, is not reported on)."""
+    site = str(config.site_path) if config.site_path else None
+    return [s for s in states if s.output == "feeds" or s.location == site]
+
+
 def publish_table(states: Sequence[PublishState]) -> str:
     """What crawls last did with the feeds and the bulletin (`dualwatch status`): written,
     or failing since when and why (what readers see is then as old as "last written")."""

@@ -11,6 +11,9 @@ change id), ``updated`` is when the change was detected, newest entry first.
 
 from __future__ import annotations
 
+import os
+import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -22,12 +25,14 @@ from lxml import etree
 from monitors.core.config import Config
 from monitors.mail.alertview import alert_view
 from monitors.mail.emailrender import change_summary
+from monitors.mail.safetext import clean_line
 from monitors.publish.pages import document_page, page_url
 from monitors.storage.ledger import Ledger
 from monitors.storage.models import Change
 from monitors.storage.store import Store
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+_NOT_XML = re.compile("[\ufffe\uffff]")
 #: Entries per feed (the newest changes).
 FEED_ENTRIES = 100
 KIND_LABELS = {
@@ -80,11 +85,23 @@ def write_feeds(
     for name, (title, chosen) in feeds.items():
         path = directory / f"{name}.xml"
         shown = [details[i.change.id] for i in chosen[:FEED_ENTRIES]]
-        temporary = path.with_name(f".{path.name}.tmp")
-        temporary.write_bytes(_with_links(_feed(installation, name, title, shown), shown))
-        temporary.replace(path)  # a reader never sees half a feed
+        _write_atomically(path, _with_links(_feed(installation, name, title, shown), shown))
         written.append(path)
     return written
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write ``path`` through a temporary file of its own, renamed over it: a reader never
+    sees half a feed, and two writers never share a temporary file."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _with_links(feed: FeedGenerator, items: Sequence[FeedItem]) -> bytes:
@@ -159,11 +176,11 @@ def _entry(feed: FeedGenerator, installation: str, item: FeedItem) -> None:
     change = item.change
     entry = feed.add_entry()
     entry.id(f"tag:dualwatch,2026:{installation}:change-{change.id}")
-    entry.title(f"{KIND_LABELS.get(change.kind, change.kind)}: {change.title}")
+    entry.title(xml_line(f"{KIND_LABELS.get(change.kind, change.kind)}: {change.title}"))
     entry.updated(_moment(change.detected_at))
     entry.link(href=change.url, rel="alternate")  # with its relation: _with_links
     for topic in item.topics:
-        entry.category(term=topic)
+        entry.category(term=xml_line(topic))
     facts = [f"kind: {change.kind}", f"source: {change.source}"]
     if item.doc_number:
         facts.append(f"number: {item.doc_number}")
@@ -174,7 +191,14 @@ def _entry(feed: FeedGenerator, installation: str, item: FeedItem) -> None:
     facts.append("topics: " + (", ".join(item.topics) or "none"))
     if item.changed:
         facts.append(f"changed: {item.changed}")
-    entry.summary("; ".join(facts))
+    entry.summary(xml_line("; ".join(facts)))
+
+
+def xml_line(text: str) -> str:
+    """Scraped text as one line XML 1.0 can hold: control, bidi and other invisible
+    characters removed (:func:`~monitors.mail.safetext.clean_line`), as in email; a single
+    such character would otherwise stop every feed from being written."""
+    return _NOT_XML.sub("", clean_line(text))
 
 
 def _page(pages_at: str | None, change: Change) -> str | None:

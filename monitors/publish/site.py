@@ -14,13 +14,18 @@ control and format characters (bidi overrides…) before rendering, as for email
 
 The site is built in a new directory beside ``directory`` and then swapped in (two renames),
 so a reader never sees a half-written site and pages of documents gone from the store
-disappear. An existing ``directory`` is replaced only when it is empty or was written by
-this module (it holds :data:`MARKER`).
+disappear; the new directory takes the mode (and, as root, the owner) of the one it
+replaces, and what an interrupted write left beside it is removed by the next one. An
+existing ``directory`` is replaced only when it is empty or was written by this module (it
+holds :data:`MARKER`): the folder belongs to dualwatch, and anything else put in it is gone
+at the next write. Writing needs write access to the folder's parent.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -71,6 +76,7 @@ def write_site(store: Store, config: Config, directory: Path) -> SiteReport:
     _check_replaceable(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(target)
         build = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".new", dir=target.parent))
     except OSError as exc:
         raise DualwatchError(f"cannot write the bulletin beside {target}: {exc}") from exc
@@ -79,7 +85,8 @@ def write_site(store: Store, config: Config, directory: Path) -> SiteReport:
         content = site_content(store, config, (path.stem for path in feeds))
         pages = write_pages(build, content)
         (build / MARKER).write_text("written by `dualwatch site`\n", encoding="utf-8")
-        build.chmod(0o755)
+        _take_permissions(build, target)
+        _check_replaceable(target)  # again: the build took a while
         _swap(build, target)
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
@@ -101,7 +108,8 @@ def _check_replaceable(target: Path) -> None:
 
 
 def _swap(build: Path, target: Path) -> None:
-    """Put ``build`` in place of ``target``; the previous site is deleted afterwards."""
+    """Put ``build`` in place of ``target``; the previous site is deleted afterwards (and
+    put back if anything, even an interrupt, stops the swap half way)."""
     old = None
     if target.exists():
         old = target.with_name(f".{target.name}.{os.getpid()}.{time.time_ns()}.old")
@@ -110,14 +118,36 @@ def _swap(build: Path, target: Path) -> None:
             os.rename(target, old)
         try:
             os.rename(build, target)
-        except OSError:
-            if old is not None:
+        except BaseException:
+            if old is not None and not target.exists():
                 os.rename(old, target)
             raise
     except OSError as exc:
         raise DualwatchError(f"cannot put the bulletin in place at {target}: {exc}") from exc
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _take_permissions(build: Path, target: Path) -> None:
+    """Give the new site the mode and, when allowed, the owner of the folder it replaces (a
+    web root prepared by the operator), else 0755: readable by a web server."""
+    try:
+        stat = target.stat()
+    except FileNotFoundError:
+        build.chmod(0o755)
+        return
+    build.chmod(stat.st_mode & 0o7777)
+    with contextlib.suppress(PermissionError):  # not root: the new folder stays ours
+        os.chown(build, stat.st_uid, stat.st_gid)
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Delete the half-built (``.NAME.*.new``) and replaced (``.NAME.*.old``) folders an
+    interrupted write left beside ``target`` (writes are one at a time: none is in use)."""
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.[^/]+\.(new|old)\Z")
+    for leftover in target.parent.glob(f".{target.name}.*"):
+        if leftover.is_dir() and not leftover.is_symlink() and pattern.match(leftover.name):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def write_pages(directory: Path, content: SiteContent) -> int:

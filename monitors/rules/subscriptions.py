@@ -132,6 +132,12 @@ def check_subscriptions(
         for key, (known, noun, what) in named.items():
             _check_names(problems, (*where, key), entry.get(key, []), known, noun, what)
         _check_notify(problems, (*where, "notify"), entry.get("notify", []))
+        if entry.get("notify") and entry.get("immediate", True) is False:
+            problems.add(
+                (*where, "notify"),
+                "needs immediate = true (chat and push targets get immediate alerts only; "
+                "digests go by email)",
+            )
         if entry.get("immediate", True) is False and entry.get("digest", "none") == "none":
             problems.add(
                 (*where, "digest"),

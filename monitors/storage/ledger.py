@@ -139,6 +139,18 @@ class Ledger:
             raise StoreError(f"subscriber {name!r} vanished while being registered")
         return str(row["first_seen_at"])
 
+    def forget_subscribers(self, prefix: str, keep: Sequence[str]) -> int:
+        """Forget when the subscribers named ``prefix…`` were first seen, but those in
+        ``keep`` (targets no longer configured: one added again starts afresh); how many."""
+        rows = self.store.rows(
+            "SELECT name FROM subscribers WHERE substr(name, 1, ?) = ?", [len(prefix), prefix]
+        )
+        gone = [row["name"] for row in rows if row["name"] not in keep]
+        with self.store.atomic():
+            for name in gone:
+                self.db.execute("DELETE FROM subscribers WHERE name = ?", [name])
+        return len(gone)
+
     # -- immediate alerts -----------------------------------------------------------------
 
     def queue_alert(
