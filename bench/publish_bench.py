@@ -1,10 +1,12 @@
 """Publishing cost on a large store: the bulletin, the Atom feeds and full-text search
-(``.venv/bin/python bench/publish_bench.py [--bulk 1000] [--keep]``).
+(``.venv/bin/python bench/publish_bench.py [--bulk 1000] [--revise 2000] [--keep]``).
 
 What runs
     The offline replica with ``--bulk`` extra notices per site (``tests.replica.Replica``),
     crawled by the real CLI with ``bench/bench.toml`` (as ``bench/crawl_bench.py`` does): the
-    baseline at state 1, then state 2 (new and revised notices, alerts to the Maildir outbox).
+    baseline at state 1, then state 2 (new and revised notices, alerts to the Maildir outbox);
+    with ``--revise N``, N stored notices then get a revision recorded as a crawl records
+    one (a long history of modifications with diffs, which the bulletin renders).
     Then, each as the real CLI in a subprocess, as users and crawls run them:
 
     * ``dualwatch site OUTDIR`` twice (a first write, then a rewrite replacing it: what every
@@ -58,6 +60,27 @@ def run(home: Path, replica: Replica, *args: str) -> tuple[float, float, str]:
     return wall, usage.ru_maxrss / 1024, stdout
 
 
+def revise(home: Path, count: int) -> None:
+    """Record a revision of ``count`` stored notices (one added line each), the way a crawl
+    records a modified page: a history of many changes, for the bulletin's cost."""
+    from monitors.changes.detect import record_fetch
+    from monitors.storage.models import FetchedNotice
+
+    with Store.open(home / "dualwatch.db") as store:
+        for number, notice_id in enumerate(store.notice_ids()[:count]):
+            notice = store.find_notice(str(notice_id))
+            if notice is None or notice.current_version_id is None:
+                continue
+            version = store.get_version(notice.current_version_id)
+            if version is None:
+                continue
+            text = f"{version.text}\n（修订 {number}）第二条 本公告自发布之日起施行。"
+            fetched = FetchedNotice(
+                notice.source, notice.url, version.title, text, b"", metadata=version.metadata
+            )
+            record_fetch(store, fetched, run_id=None, baseline=False)
+
+
 def show(wall: float, rss: float, label: str, result: str) -> None:
     """One line of the table (the command last: CJK queries are wider than they count)."""
     print(f"{wall:>7.2f}  {rss:>12.0f}  {label}: {result}")
@@ -74,6 +97,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bulk", type=int, default=1000, help="extra notices per site")
     parser.add_argument("--keep", action="store_true", help="keep the data directory")
+    parser.add_argument(
+        "--revise", type=int, default=0, help="then record a revision of this many notices"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="dualwatch-publish-bench-"))
     home = work / "home"
@@ -85,6 +111,9 @@ def main() -> int:
         replica.set_state(2)
         wall2, _, _ = run(home, replica, "crawl")
         print(f"  crawls: baseline {wall:.1f} s, state 2 {wall2:.1f} s")
+        if args.revise:
+            revise(home, args.revise)
+            print(f"  then {args.revise:,} notices revised in the store (as a crawl records it)")
         with Store.open(home / "dualwatch.db") as store:
             counts = {
                 table: store.row(f"SELECT count(*) AS n FROM {table}")["n"]  # type: ignore[index]
