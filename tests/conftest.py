@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from filelock import FileLock
 
 from monitors.core.config import Config, load_config
 from monitors.storage.store import Store
@@ -34,12 +36,20 @@ def replica() -> Iterator[Replica]:
         server.stop()
 
 
+@dataclass(frozen=True)
+class Offline:
+    """Stands in for the replica once a shared data directory is built (:func:`built_once`):
+    its commands read the store; there is nothing left to crawl."""
+
+    connect_to: str = "www.mofcom.gov.cn=127.0.0.1:9"
+
+
 @dataclass
 class Dualwatch:
     """Runs the real `dualwatch` command against the replica with its own data directory."""
 
     home: Path
-    replica: Replica
+    replica: Replica | Offline
     config_path: Path = REPLICA_CONFIG
 
     @property
@@ -96,3 +106,22 @@ def write_config(path: Path, tables: dict[str, dict[str, Any]]) -> Path:
         )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]
+) -> Path:
+    """A directory ``build`` fills once per test session, whichever xdist worker asks first;
+    the others wait for it and share it (a module fixture would crawl once per worker). Tests
+    read it, and write only under paths of their own."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # shared by the workers of this session
+    directory = root / name
+    with FileLock(str(root / f"{name}.lock")):
+        if not (directory / ".built").exists():
+            shutil.rmtree(directory, ignore_errors=True)
+            directory.mkdir()
+            build(directory)
+            (directory / ".built").touch()
+    return directory

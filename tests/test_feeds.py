@@ -10,23 +10,28 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Dualwatch
+from tests.conftest import Dualwatch, Offline, built_once
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-@pytest.fixture(scope="module")
-def fed(tmp_path_factory: pytest.TempPathFactory) -> Dualwatch:
+def crawl_mofcom(directory: Path) -> None:
     """mofcom crawled at states 1 and 2 (new and revised notices), alerts sent to the outbox."""
     from tests.replica import Replica
 
-    replica = Replica(port=0, state=1).start()
-    dw = Dualwatch(home=tmp_path_factory.mktemp("feeds") / "home", replica=replica)
-    dw.run("crawl", "mofcom")
-    replica.set_state(2)
-    dw.run("crawl", "mofcom")
-    yield dw
-    replica.stop()
+    with Replica(port=0, state=1) as replica:
+        dw = Dualwatch(home=directory / "home", replica=replica)
+        dw.run("crawl", "mofcom")
+        replica.set_state(2)
+        dw.run("crawl", "mofcom")
+
+
+@pytest.fixture(scope="module")
+def fed(tmp_path_factory: pytest.TempPathFactory) -> Dualwatch:
+    """The data directory of :func:`crawl_mofcom`, built once per session; each test writes
+    feeds only into a folder of its own."""
+    directory = built_once(tmp_path_factory, "feeds-crawled", crawl_mofcom)
+    return Dualwatch(home=directory / "home", replica=Offline())
 
 
 def entries(path: Path) -> list[ET.Element]:

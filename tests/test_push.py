@@ -7,12 +7,13 @@ by `dualwatch alerts`; the token comes from the environment and is stored nowher
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -27,8 +28,8 @@ from monitors.rules.subscriptions import Subscription, check_subscriptions
 from monitors.storage.ledger import ALERTS, Ledger
 from monitors.storage.models import FetchedNotice
 from monitors.storage.store import Store
-from tests.conftest import REPLICA_CONFIG, Dualwatch
-from tests.webhook_server import WebhookServer
+from tests.conftest import REPLICA_CONFIG, Dualwatch, Offline, built_once
+from tests.webhook_server import Hook, WebhookServer
 
 TOKEN = "s3cr3t-Hook-Token-0042"
 BASE_URL = "https://intranet.example.org/dualwatch/"
@@ -48,13 +49,12 @@ def write_config(path: Path, port: int, *extra_targets: str) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def pushed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+def crawl_and_push(directory: Path) -> None:
     """mofcom crawled at state 1, then at state 2 while the endpoint answers 500, then
-    `dualwatch send` twice with the endpoint answering 200."""
+    `dualwatch send` twice with the endpoint answering 200, then once more with a target
+    added; what happened in ``results.json``."""
     from tests.replica import Replica
 
-    directory = tmp_path_factory.mktemp("push")
     saved = os.environ.get("DW_HOOK_TOKEN")
     os.environ["DW_HOOK_TOKEN"] = TOKEN
     try:
@@ -62,35 +62,39 @@ def pushed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, objec
             dw = Dualwatch(home=directory / "home", replica=replica)
             dw.config_path = write_config(directory / "push.toml", hook.port)
             dw.run("crawl", "mofcom")
-            baseline = len(hook.received)
+            results: dict[str, object] = {"baseline": len(hook.received)}
             replica.set_state(2)
             dw.run("crawl", "mofcom")
-            failing = len(hook.received)
-            while_failing = dw.run("alerts").stdout
+            results["failing"] = len(hook.received)
+            results["while_failing"] = dw.run("alerts").stdout
             hook.status = 200
-            first_send = dw.run("send")
-            delivered = len(hook.received)
-            second_send = dw.run("send")
+            results["first_send"] = dw.run("send").stdout
+            results["delivered"] = len(hook.received)
+            results["second_send"] = dw.run("send").stdout
             dw.config_path = write_config(
                 directory / "push.toml", hook.port, f"json://127.0.0.1:{hook.port}/added-later"
             )
             dw.run("send")
-            yield {
-                "dw": dw,
-                "hook": hook,
-                "baseline": baseline,
-                "failing": failing,
-                "while_failing": while_failing,
-                "first_send": first_send,
-                "delivered": delivered,
-                "second_send": second_send,
-                "listing": dw.run("alerts").stdout,
-            }
+            results["listing"] = dw.run("alerts").stdout
+            results["received"] = [asdict(h) for h in hook.received]
+            results["answered"] = hook.answered
     finally:
         if saved is None:
             os.environ.pop("DW_HOOK_TOKEN", None)
         else:
             os.environ["DW_HOOK_TOKEN"] = saved
+    (directory / "results.json").write_text(json.dumps(results), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def pushed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """What :func:`crawl_and_push` saw (run once per session), its data directory as
+    ``dw`` and what the endpoint received as ``hook``."""
+    directory = built_once(tmp_path_factory, "push-crawled", crawl_and_push)
+    results = json.loads((directory / "results.json").read_text(encoding="utf-8"))
+    received = [Hook(**h) for h in results.pop("received")]
+    hook = SimpleNamespace(received=received, answered=results.pop("answered"))
+    return {**results, "dw": Dualwatch(home=directory / "home", replica=Offline()), "hook": hook}
 
 
 def push_rows(dw: Dualwatch) -> list[sqlite3.Row]:
@@ -115,14 +119,14 @@ def test_each_change_is_pushed_once_after_retrying_500(pushed) -> None:
     assert len(set(titles)) == len(titles), titles
     assert all(row["status"] == "sent" and row["attempts"] == 2 for row in rows)
     assert all(row["transport"] == "apprise" for row in rows)
-    assert f"and {len(rows)} chat message(s)" in pushed["first_send"].stdout
+    assert f"and {len(rows)} chat message(s)" in pushed["first_send"]
 
 
 def test_a_restart_sends_nothing_again_and_a_new_target_gets_no_replay(pushed) -> None:
     hook = pushed["hook"]
     assert len(hook.received) == pushed["delivered"], [h.path for h in hook.received]
-    assert "delivered 0 message(s)" in pushed["second_send"].stdout
-    assert "chat" not in pushed["second_send"].stdout
+    assert "delivered 0 message(s)" in pushed["second_send"]
+    assert "chat" not in pushed["second_send"]
     assert all(h.path == "/hook" for h in hook.received)
 
 

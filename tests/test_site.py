@@ -28,7 +28,7 @@ from monitors.storage.ledger import Ledger
 from monitors.storage.lists import ListStore
 from monitors.storage.models import Attachment, FetchedNotice
 from monitors.storage.store import Store
-from tests.conftest import REPLICA_CONFIG, Dualwatch
+from tests.conftest import REPLICA_CONFIG, Dualwatch, Offline, built_once
 
 SOURCES = ("mofcom", "mofcom-bis", "mofcom-en")
 #: A scraped title trying everything: markup, quotes, an ampersand, a bidi override.
@@ -39,21 +39,28 @@ HOSTILE_SHOWN = (
 HOSTILE = HOSTILE_SHOWN.replace("txt.exe", "\u202etxt.exe")
 
 
-@pytest.fixture(scope="module")
-def crawled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Dualwatch, Path, str]:
+def crawl_and_write_site(directory: Path) -> None:
     """States 1, 2 and 4 crawled (alerts to the outbox: the rules record the topics), the
-    site written by the CLI: (dw, site dir, its stdout)."""
+    site written by the CLI into ``public/bulletin`` (its stdout in ``site.out``)."""
     from tests.replica import Replica
 
-    directory = tmp_path_factory.mktemp("site")
     with Replica(port=0, state=1) as replica:
         dw = Dualwatch(home=directory / "home", replica=replica)
         for state in (1, 2, 4):
             replica.set_state(state)
             dw.run("crawl", *SOURCES)
-        out = directory / "public" / "bulletin"
-        result = dw.run("site", str(out))
-        yield dw, out, result.stdout
+        result = dw.run("site", str(directory / "public" / "bulletin"))
+    (directory / "site.out").write_text(result.stdout, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Dualwatch, Path, str]:
+    """The store and site of :func:`crawl_and_write_site`, built once per session:
+    (dw, site dir, the CLI's stdout)."""
+    directory = built_once(tmp_path_factory, "site-crawled", crawl_and_write_site)
+    dw = Dualwatch(home=directory / "home", replica=Offline())
+    stdout = (directory / "site.out").read_text(encoding="utf-8")
+    return dw, directory / "public" / "bulletin", stdout
 
 
 def soup(path: Path) -> BeautifulSoup:
