@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from monitors.core.config import load_config
 from monitors.storage.store import Store
-from tests.conftest import REPLICA_CONFIG, Dualwatch
+from tests.conftest import REPLICA_CONFIG, Dualwatch, Offline, built_once
 from tests.replica import Replica, expected_changes
 from tests.replica.sites import site_modules
 
@@ -74,18 +75,21 @@ def test_timeline_across_all_sources_alerts_once_per_document(dualwatch: Dualwat
         seen = max([seen, *(c["id"] for c in found)])
 
 
-@pytest.fixture(scope="module")
-def crawled_through_state_5(tmp_path_factory: pytest.TempPathFactory):
-    """One data directory crawled at states 1, 2 and 5 (shared by the research tests)."""
-    replica = Replica(port=0, state=1).start()
-    dw = Dualwatch(home=tmp_path_factory.mktemp("all") / "home", replica=replica)
-    try:
+def crawl_through_state_5(directory: Path) -> None:
+    """Every source crawled at states 1, 2 and 5 into ``directory/home``."""
+    with Replica(port=0, state=1) as replica:
+        dw = Dualwatch(home=directory / "home", replica=replica)
         for state in (1, 2, 5):
             replica.set_state(state)
             dw.run("crawl")
-        yield dw
-    finally:
-        replica.stop()
+
+
+@pytest.fixture(scope="module")
+def crawled_through_state_5(tmp_path_factory: pytest.TempPathFactory) -> Dualwatch:
+    """One data directory crawled at states 1, 2 and 5, built once per session and shared
+    by the research tests (they only read it)."""
+    directory = built_once(tmp_path_factory, "all-sources-state-5", crawl_through_state_5)
+    return Dualwatch(home=directory / "home", replica=Offline())
 
 
 @pytest.mark.parametrize("identity", sorted(RESEARCH_ANNOUNCEMENTS))

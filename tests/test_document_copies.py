@@ -11,8 +11,8 @@ One crawl of the four sources at state 2 is shared by the end-to-end tests.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from parsel import Selector
@@ -23,7 +23,7 @@ from crawler.sites.mofcom import copy_key
 from monitors.storage.models import Notice
 from monitors.storage.store import Store
 from monitors.text.identity import is_generic_title, page_copy_key, title_key
-from tests.conftest import Dualwatch
+from tests.conftest import Dualwatch, Offline, built_once
 from tests.replica import MOFA_HOST, Replica
 
 SOURCES = ("mofcom-bis", "mofcom-ecl", "mofa-ja", "mofa-en")
@@ -35,16 +35,18 @@ EN_PROTEST = f"{BASE}/press/release/pressite_000001_02040.html"
 EN_UKRAINE = f"{BASE}/press/release/pressite_000001_02041.html"
 
 
+def crawl_state_2(directory: Path) -> None:
+    """The MOFCOM and MOFA sources crawled at state 2 into ``directory/home``."""
+    with Replica(port=0, state=2) as replica:
+        Dualwatch(home=directory / "home", replica=replica).run("crawl", *SOURCES)
+
+
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dualwatch]:
-    """One data directory with the MOFCOM and MOFA sources crawled at state 2."""
-    replica = Replica(port=0, state=2).start()
-    dw = Dualwatch(home=tmp_path_factory.mktemp("copies") / "home", replica=replica)
-    try:
-        dw.run("crawl", *SOURCES)
-        yield dw
-    finally:
-        replica.stop()
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Dualwatch:
+    """One data directory with the MOFCOM and MOFA sources crawled at state 2 (built once
+    per session, read by the tests)."""
+    directory = built_once(tmp_path_factory, "copies-crawled", crawl_state_2)
+    return Dualwatch(home=directory / "home", replica=Offline())
 
 
 def notices_titled(store: Store, title: str) -> list[Notice]:

@@ -5,26 +5,31 @@ only in an earlier version ("removed in version 2")."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import Dualwatch
+from tests.conftest import Dualwatch, Offline, built_once
 
 SOURCES = ("mofcom", "mofcom-en", "mofa-ja")
 
 
-@pytest.fixture(scope="module")
-def searched(tmp_path_factory: pytest.TempPathFactory) -> Dualwatch:
+def crawl_states_1_and_2(directory: Path) -> None:
     """States 1 and 2 crawled: 2025 No. 85 and a MOFA release are revised in state 2."""
     from tests.replica import Replica
 
-    replica = Replica(port=0, state=1).start()
-    dw = Dualwatch(home=tmp_path_factory.mktemp("search") / "home", replica=replica)
-    dw.run("crawl", "--no-send", *SOURCES)
-    replica.set_state(2)
-    dw.run("crawl", "--no-send", *SOURCES)
-    yield dw
-    replica.stop()
+    with Replica(port=0, state=1) as replica:
+        dw = Dualwatch(home=directory / "home", replica=replica)
+        dw.run("crawl", "--no-send", *SOURCES)
+        replica.set_state(2)
+        dw.run("crawl", "--no-send", *SOURCES)
+
+
+@pytest.fixture(scope="module")
+def searched(tmp_path_factory: pytest.TempPathFactory) -> Dualwatch:
+    """The data directory of :func:`crawl_states_1_and_2`, built once per session."""
+    directory = built_once(tmp_path_factory, "search-crawled", crawl_states_1_and_2)
+    return Dualwatch(home=directory / "home", replica=Offline())
 
 
 def hits(dw: Dualwatch, *args: str, check: int = 0) -> list[dict]:
