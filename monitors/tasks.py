@@ -115,6 +115,7 @@ def publish(store: Store, config: Config) -> list[PublishState]:
         from monitors.publish.site import write_site
 
         outputs.append(("bulletin", config.site_path, lambda p: write_site(store, config, p)))
+    before = {state.output: state for state in store.publish_states()}
     states = []
     for output, path, write in outputs:
         error = None
@@ -128,10 +129,28 @@ def publish(store: Store, config: Config) -> list[PublishState]:
             error = f"{type(exc).__name__}: {exc}"
             log.exception("writing the %s to %s failed", output, path)
         try:
-            states.append(store.record_publish(output, str(path), error))
+            states.append(_record_publish(store, config, before.get(output), output, path, error))
         except StoreError as exc:
             log.error("could not record writing the %s: %s", output, exc)
     return states
+
+
+def _record_publish(
+    store: Store,
+    config: Config,
+    before: PublishState | None,
+    output: str,
+    path: Path,
+    error: str | None,
+) -> PublishState:
+    """Record one attempt to write ``output`` and, in the same transaction, queue the
+    operator's notice it calls for (:mod:`monitors.ops.publish_health`)."""
+    from monitors.ops.publish_health import notice_publishing
+
+    with store.atomic():
+        state = store.record_publish(output, str(path), error)
+        notice_publishing(Ledger(store), config, before, state)
+    return state
 
 
 def classify(store: Store, config: Config) -> int:

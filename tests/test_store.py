@@ -29,6 +29,7 @@ def test_open_creates_schema_in_wal_mode(tmp_path: Path) -> None:
         "m011_lists",
         "m012_search",
         "m013_publish_state",
+        "m014_health_about_outputs",
     ]
     with Store.open(tmp_path / "d" / "dualwatch.db") as again:
         assert [m.name for m in migrations.applied(again.db)] == applied

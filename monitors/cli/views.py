@@ -165,6 +165,8 @@ def _ledger_what(delivery: Delivery, zone: Zone) -> str:
         return f"change {delivery.change_id}"
     if delivery.table == "digests":
         return f"{delivery.period} digest {_digest_label(delivery, zone)}"
+    if (delivery.source or "").startswith("publish:"):  # an output, not a source's run
+        return f"health {delivery.kind} {delivery.source}"
     return f"health {delivery.kind} {delivery.source} run {delivery.run_id}"
 
 

@@ -30,13 +30,19 @@ from monitors.changes.alerts import (
 from monitors.changes.digest import Period, digest_view, due_period
 from monitors.core.config import Config
 from monitors.mail.alertview import alert_view, party_match_view
-from monitors.mail.emailrender import render_alert, render_digest, render_health
+from monitors.mail.emailrender import (
+    render_alert,
+    render_digest,
+    render_health,
+    render_publish_notice,
+)
 from monitors.mail.emailviews import AlertView
-from monitors.mail.healthview import view_of
+from monitors.mail.healthview import publish_view_of, view_of
 from monitors.mail.mailer import DeliveryResult, Transport, transport_for
 from monitors.mail.messages import build_email
 from monitors.mail.push import PushTransport, push_message
 from monitors.mail.pushurls import is_push_target, target_key
+from monitors.ops.publish_health import SOURCE_PREFIX as PUBLISHING
 from monitors.storage.ledger import ALERTS, DIGESTS, HEALTH, PENDING_STATUSES, Delivery, Ledger
 from monitors.storage.store import Store
 
@@ -231,8 +237,14 @@ def _health_message(
 ) -> EmailMessage:
     """The health email; a later alert or the recovery answers the episode's first alert
     when that one was sent to this operator."""
+    about_publishing = (delivery.source or "").startswith(PUBLISHING)
+    rendered = (
+        render_publish_notice(publish_view_of(delivery))
+        if about_publishing
+        else render_health(view_of(delivery))
+    )
     return build_email(
-        render_health(view_of(delivery)),
+        rendered,
         sender=config.mail.sender,
         recipient=operator,
         message_id=delivery.message_id,

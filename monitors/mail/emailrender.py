@@ -37,7 +37,7 @@ from monitors.text.diff import TextDiff, render_unified
 from monitors.text.identity import GENERIC_TITLES, is_generic_title
 
 if TYPE_CHECKING:
-    from monitors.mail.healthview import HealthView
+    from monitors.mail.healthview import HealthView, PublishNoticeView
 
 __all__ = [
     "ALERT_DIFF_MAX_LINES",
@@ -128,6 +128,11 @@ def digest_summary_chars(modified: int) -> int:
 def render_health(view: HealthView) -> RenderedMessage:
     """The operator's health notice: a source failing, or working again."""
     return _render("health", view=view)
+
+
+def render_publish_notice(view: PublishNoticeView) -> RenderedMessage:
+    """The operator's notice about a published output: not written, or written again."""
+    return _render("publish", view=view)
 
 
 def _render(name: str, **context: Any) -> RenderedMessage:

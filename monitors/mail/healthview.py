@@ -62,3 +62,29 @@ def _display(iso: str | None) -> str | None:
     if not iso:
         return None
     return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+@dataclass(frozen=True)
+class PublishNoticeView:
+    """What the operator's notice about a published output shows (``templates/email/
+    publish.*``): the feeds or the bulletin could not be written, or can be again."""
+
+    kind: EventKind
+    output: str
+    title: str
+    location: str
+    error: str
+    since: str | None
+    failures: int
+    last_written: str | None
+    alert_after: int
+    health_id: int = 0
+
+
+def publish_view_of(notice: Delivery) -> PublishNoticeView:
+    """The template view of a notice queued by :mod:`monitors.ops.publish_health`."""
+    names = {f.name for f in fields(PublishNoticeView)}
+    values: dict[str, Any] = {k: v for k, v in notice.payload.items() if k in names}
+    for key in ("since", "last_written"):
+        values[key] = _display(values.get(key))
+    return PublishNoticeView(kind=notice.kind or "failing", **values, health_id=notice.id)  # type: ignore[arg-type]

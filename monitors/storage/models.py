@@ -442,6 +442,8 @@ class PublishState:
     written_at: str | None
     failing_since: str | None
     error: str | None
+    #: Failed attempts in a row (0 when written).
+    failures: int = 0
 
 
 @dataclass(frozen=True)

@@ -286,8 +286,10 @@ class Store:
         with self.atomic():
             before = self._one("SELECT * FROM publish_state WHERE output = ?", [output])
             failing_since = None
+            failures = 0
             if error is not None:
                 failing_since = (before or {}).get("failing_since") or now
+                failures = int((before or {}).get("failures") or 0) + 1
             values = {
                 "output": output,
                 "location": location,
@@ -295,6 +297,7 @@ class Store:
                 "attempted_at": now,
                 "written_at": now if error is None else (before or {}).get("written_at"),
                 "failing_since": failing_since,
+                "failures": failures,
                 "error": error,
             }
             self.db.table("publish_state").insert(values, replace=True)
@@ -918,6 +921,7 @@ def _publish_state(row: dict[str, Any]) -> PublishState:
         written_at=row["written_at"],
         failing_since=row["failing_since"],
         error=row["error"],
+        failures=int(row.get("failures") or 0),
     )
 
 
