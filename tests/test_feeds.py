@@ -127,3 +127,32 @@ def test_a_feed_reader_parses_every_feed_cleanly(fed: Dualwatch) -> None:
         if path.name.startswith("topic-"):
             topic = path.stem.removeprefix("topic-")
             assert all(topic in [t.term for t in e.tags] for e in parsed.entries), path.name
+
+
+def test_a_topic_feed_keeps_its_changes_however_many_others_came_after(tmp_path: Path) -> None:
+    """Each feed is its own newest 100: a topic's only change, followed by 2,001 others, is
+    still in the topic's feed (and the all-changes feed holds the newest 100)."""
+    from monitors.changes.detect import record_fetch
+    from monitors.core.config import load_config
+    from monitors.publish.feeds import write_feeds
+    from monitors.storage.ledger import Ledger, StoredMatch
+    from monitors.storage.models import FetchedNotice
+    from monitors.storage.store import Store
+    from tests.conftest import REPLICA_CONFIG
+
+    config = load_config(REPLICA_CONFIG, home=tmp_path / "home")
+    with Store.open(config.db_path) as store:
+        store.ensure_source("mofcom", "MOFCOM", "mofcom")
+        with store.atomic():
+            for number in range(2002):
+                url = f"https://www.mofcom.gov.cn/n{number}.html"
+                record_fetch(store, FetchedNotice("mofcom", url, f"公告{number}", "正文", b""),
+                             run_id=None, baseline=False)  # fmt: skip
+        first, *_ = store.list_changes()
+        match = StoredMatch("rare-earths", "Rare earths", 50, "稀土", "text", "稀土")
+        Ledger(store).record_matches(first.id, [match])
+        write_feeds(store, config, tmp_path / "feeds")
+    [only] = entries(tmp_path / "feeds" / "topic-rare-earths.xml")
+    assert (only.findtext(f"{ATOM}id") or "").endswith(f":change-{first.id}")
+    newest = entries(tmp_path / "feeds" / "all.xml")
+    assert len(newest) == 100 and "公告2001" in (newest[0].findtext(f"{ATOM}title") or "")

@@ -15,7 +15,7 @@ import os
 import re
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -71,20 +71,23 @@ def write_feeds(
     directory.mkdir(parents=True, exist_ok=True)
     if pages_at is None:
         pages_at = bulletin_base(config)
-    items = _items(store, pages_at)
-    installation = store.installation_id()
-    feeds: dict[str, tuple[str, list[FeedItem]]] = {"all": ("All changes", items)}
+    ledger = Ledger(store)
+    feeds: dict[str, tuple[str, list[Change]]] = {
+        "all": ("All changes", store.list_changes(limit=FEED_ENTRIES))
+    }
     for source in config.sources:
-        chosen = [i for i in items if i.change.source == source]
+        chosen = store.list_changes(source=source, limit=FEED_ENTRIES)
         feeds[f"source-{source}"] = (f"Source {source}", chosen)
-    for topic in sorted({t for i in items for t in i.topics}):
-        feeds[f"topic-{topic}"] = (f"Topic {topic}", [i for i in items if topic in i.topics])
-    shown_ids = {i.change.id for _, chosen in feeds.values() for i in chosen[:FEED_ENTRIES]}
-    details = {i.change.id: _details(store, config, i) for i in items if i.change.id in shown_ids}
+    for topic in ledger.matched_topics():
+        chosen = ledger.newest_changes_about(topic, FEED_ENTRIES)
+        feeds[f"topic-{topic}"] = (f"Topic {topic}", chosen)
+    changes = {c.id: c for _, chosen in feeds.values() for c in chosen}
+    items = {i: _item(store, config, ledger, c, pages_at) for i, c in changes.items()}
+    installation = store.installation_id()
     written = []
     for name, (title, chosen) in feeds.items():
         path = directory / f"{name}.xml"
-        shown = [details[i.change.id] for i in chosen[:FEED_ENTRIES]]
+        shown = [items[c.id] for c in reversed(chosen)]  # newest first
         _write_atomically(path, _with_links(_feed(installation, name, title, shown), shown))
         written.append(path)
     return written
@@ -124,12 +127,22 @@ def _with_links(feed: FeedGenerator, items: Sequence[FeedItem]) -> bytes:
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 
-def _details(store: Store, config: Config, item: FeedItem) -> FeedItem:
-    """``item`` with what its entry says of the change: the effective date, and for a
-    modification or restoration one line of what changed (as in a digest)."""
-    view = alert_view(store, config, item.change, ())
-    changed = change_summary(view) if item.change.kind in ("modified", "restored") else None
-    return replace(item, effective=view.effective, changed=changed)
+def _item(
+    store: Store, config: Config, ledger: Ledger, change: Change, pages_at: str | None
+) -> FeedItem:
+    """What the entry of ``change`` shows: its topics, document number and dates, bulletin
+    page, and for a modification or restoration one line of what changed (as in a digest)."""
+    notice = store.find_notice(str(change.notice_id))
+    view = alert_view(store, config, change, ())
+    return FeedItem(
+        change,
+        tuple(dict.fromkeys(m.topic for m in ledger.matches_of(change.id))),
+        notice.doc_number if notice else None,
+        notice.published if notice else None,
+        _page(pages_at, change),
+        effective=view.effective,
+        changed=change_summary(view) if change.kind in ("modified", "restored") else None,
+    )
 
 
 def bulletin_base(config: Config) -> str | None:
@@ -139,25 +152,6 @@ def bulletin_base(config: Config) -> str | None:
         return config.publish.base_url
     site = config.site_path
     return site.resolve().as_uri() + "/" if site else None
-
-
-def _items(store: Store, pages_at: str | None) -> list[FeedItem]:
-    """The newest changes first, with their topics, document metadata and bulletin page."""
-    ledger = Ledger(store)
-    items = []
-    for change in reversed(store.list_changes(limit=FEED_ENTRIES * 20)):
-        notice = store.find_notice(str(change.notice_id))
-        topics = tuple(dict.fromkeys(m.topic for m in ledger.matches_of(change.id)))
-        items.append(
-            FeedItem(
-                change,
-                topics,
-                notice.doc_number if notice else None,
-                notice.published if notice else None,
-                _page(pages_at, change),
-            )
-        )
-    return items
 
 
 def _feed(installation: str, name: str, title: str, items: Sequence[FeedItem]) -> FeedGenerator:

@@ -122,6 +122,20 @@ class Ledger:
         )
         return [StoredMatch(**row) for row in rows]
 
+    def matched_topics(self) -> list[str]:
+        """Every topic some change matched, by name."""
+        rows = self.store.rows("SELECT DISTINCT topic FROM change_matches ORDER BY topic")
+        return [str(row["topic"]) for row in rows]
+
+    def newest_changes_about(self, topic: str, limit: int) -> list[Change]:
+        """The ``limit`` newest changes that matched ``topic``, oldest first."""
+        rows = self.store.rows(
+            "SELECT * FROM changes WHERE id IN (SELECT change_id FROM change_matches "
+            "WHERE topic = ?) ORDER BY id DESC LIMIT ?",
+            [topic, limit],
+        )
+        return [change_from_row(r) for r in reversed(rows)]
+
     # -- subscribers ----------------------------------------------------------------------
 
     def subscriber_since(self, name: str, email: str) -> str:

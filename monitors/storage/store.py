@@ -666,9 +666,11 @@ class Store:
         if source:
             where.append("source = ?")
             params.append(source)
-        sql = f"SELECT * FROM changes WHERE {' AND '.join(where)} ORDER BY id"
+        sql = f"SELECT * FROM changes WHERE {' AND '.join(where)} ORDER BY id DESC"
+        if limit:
+            sql += f" LIMIT {int(limit)}"  # the newest: a long history is not read in full
         rows = self._all(sql, params)
-        return [_change(r) for r in (rows[-limit:] if limit else rows)]
+        return [_change(r) for r in reversed(rows)]
 
     def changes_of_document(self, document_id: int) -> list[Change]:
         """All changes of every copy of one document, oldest first."""
