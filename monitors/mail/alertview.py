@@ -63,7 +63,7 @@ def alert_view(
         change_id=change.id,
         kind=change.kind,
         source=change.source,
-        source_title=_source_title(config, change.source),
+        source_title=source_title(config, change.source),
         url=change.url,
         title=change.title,
         detected_at=change.detected_at,
@@ -185,7 +185,8 @@ def _file_format(url: str, metadata: dict[str, Any]) -> str | None:
     return extension.upper() if extension.isalnum() and len(extension) <= 5 else None
 
 
-def _source_title(config: Config, source: str) -> str:
+def source_title(config: Config, source: str) -> str:
+    """The configured title of ``source`` (its name when it is no longer configured)."""
     return config.sources[source].title if source in config.sources else source
 
 

@@ -98,15 +98,12 @@ def deliver_due(
             why = "this notify target is no longer configured for the subscription"
             ledger.mark(ALERTS, delivery.id, "skipped", last_error=why)
             continue
-        view = _alert_view(store, config, ledger, delivery)
+        channel: Transport | PushTransport = transport
         if is_push_target(delivery.recipient):
-            push = push or PushTransport()
-            result = _push_alert(delivery, view, push)
-            report += record_attempt(ledger, delivery, result, config, push.name, now=now)
-            report += SendReport(pushed=int(result.status == "sent"))
-            continue
-        result = _mail_alert(config, ledger, delivery, view, transport)
-        report += record_attempt(ledger, delivery, result, config, transport.name, now=now)
+            channel = push = push or PushTransport()
+        result = _send_alert(store, config, ledger, delivery, channel)
+        report += record_attempt(ledger, delivery, result, config, channel.name, now=now)
+        report += SendReport(pushed=int(channel is push and result.status == "sent"))
     name = transport.name
     for delivery in ledger.due(DIGESTS, moment):
         result = _send_digest(store, config, delivery, transport)
@@ -171,15 +168,20 @@ def _alert_view(
     return view
 
 
-def _mail_alert(
+def _send_alert(
+    store: Store,
     config: Config,
     ledger: Ledger,
     delivery: Delivery,
-    view: AlertView | DeliveryResult,
-    transport: Transport,
+    channel: Transport | PushTransport,
 ) -> DeliveryResult:
-    if isinstance(view, DeliveryResult):
+    """Render alert ``delivery`` and send it through ``channel``: an email, or the short
+    chat message of a ``notify`` target."""
+    view = _alert_view(store, config, ledger, delivery)
+    if isinstance(view, DeliveryResult):  # it cannot be sent (its change is gone)
         return view
+    if isinstance(channel, PushTransport):
+        return channel.send(delivery.recipient, push_message(view))
     message = build_email(
         render_alert(view),
         sender=config.mail.sender,
@@ -187,7 +189,7 @@ def _mail_alert(
         message_id=delivery.message_id,
         parent=ledger.parent_of(delivery),
     )
-    return transport.send(message)
+    return channel.send(message)
 
 
 def _still_configured(config: Config, delivery: Delivery) -> bool:
@@ -195,18 +197,6 @@ def _still_configured(config: Config, delivery: Delivery) -> bool:
     target removed, e.g. because it was wrong or leaked, is never sent to again)."""
     subscription = config.subscription(delivery.subscription)
     return subscription is not None and delivery.recipient in map(target_key, subscription.notify)
-
-
-def _push_alert(
-    delivery: Delivery,
-    view: AlertView | DeliveryResult,
-    push: PushTransport,
-) -> DeliveryResult:
-    """The short chat message of an alert, linking the document's bulletin page when the
-    bulletin's address is configured (``[publish] base_url``)."""
-    if isinstance(view, DeliveryResult):
-        return view
-    return push.send(delivery.recipient, push_message(view))
 
 
 def _send_digest(

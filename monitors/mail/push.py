@@ -126,9 +126,10 @@ class PushTransport:
         with apprise.LogCapture(level=logging.WARNING) as captured:
             service = apprise.Apprise()
             if not service.add(url):
-                why = _redacted(captured.getvalue(), secrets).strip().splitlines()
-                reason = why[-1].split(" - ", 2)[-1] if why else "not a URL it knows"
-                return DeliveryResult("failed", f"Apprise cannot use {template}: {reason}")
+                reason = _last_logged(_redacted(captured.getvalue(), secrets))
+                return DeliveryResult(
+                    "failed", f"Apprise cannot use {template}: {reason or 'not a URL it knows'}"
+                )
             delivered = service.notify(
                 title=message.title, body=message.body, body_format=apprise.NotifyFormat.TEXT
             )
@@ -163,13 +164,18 @@ def _apprise_log_contained() -> Iterator[None]:
 def _failure(log_text: str) -> DeliveryResult:
     """A failed attempt, from what Apprise logged: permanent for a refusal that asking
     again cannot change (:data:`_PERMANENT`), else to retry."""
-    lines = [line.split(" - ", 2)[-1].strip() for line in log_text.splitlines() if line.strip()]
-    detail = lines[-1] if lines else "not delivered (Apprise gave no reason)"
+    detail = _last_logged(log_text) or "not delivered (Apprise gave no reason)"
     code = _HTTP_CODE.search(log_text)
     status = int(code.group(1)) if code else None
     if status in _PERMANENT:
         return DeliveryResult("failed", detail, status)
     return DeliveryResult("retry", detail, status)
+
+
+def _last_logged(log_text: str) -> str | None:
+    """The message of the last record in an Apprise capture (``time - LEVEL - message``)."""
+    lines = [line.split(" - ", 2)[-1].strip() for line in log_text.splitlines() if line.strip()]
+    return lines[-1] if lines else None
 
 
 def _redacted(text: str, secrets: tuple[str, ...]) -> str:

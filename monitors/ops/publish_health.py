@@ -82,6 +82,6 @@ def _payload(state: PublishState, failed: PublishState | None) -> dict[str, Any]
         "error": episode_state.error or "",
         "since": episode_state.failing_since,
         "failures": episode_state.failures,
-        "last_written": state.written_at if failed else episode_state.written_at,
+        "last_written": state.written_at,
         "alert_after": ALERT_AFTER,
     }

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from monitors.core.config import Config
 from monitors.lists.models import ListSpec
-from monitors.mail.alertview import alert_view
+from monitors.mail.alertview import alert_view, source_title
 from monitors.mail.emailviews import AlertView
 from monitors.publish.pages import document_page, list_page
 from monitors.storage.ledger import Ledger
@@ -266,11 +266,6 @@ def _language(version: Version | None) -> str | None:
 
 def _first(*values: str | None) -> str | None:
     return next((v for v in values if v), None)
-
-
-def source_title(config: Config, source: str) -> str:
-    """The configured title of ``source`` (its name when it is no longer configured)."""
-    return config.sources[source].title if source in config.sources else source
 
 
 def _topic_links(timeline: Sequence[TimelineItem], feeds: set[str]) -> tuple[NavLink, ...]:
